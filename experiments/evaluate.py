@@ -1,0 +1,93 @@
+r"""Scores a file of token sequences against an oracle: prints NLL-oracle.
+
+  python -m experiments.evaluate --samples=save/synthetic/paper_seqgan/samples.txt \
+      --oracle=paper
+  python -m experiments.evaluate --samples=FILE --oracle_params=target_params_py3.pkl
+  python -m experiments.evaluate --samples=FILE --oracle=random --oracle_seed=0 \
+      --vocab_size=5000 --seq_len=20
+
+The file holds one sequence per line, token ids separated by spaces, all of
+the oracle's length, so samples from any implementation can be scored against
+the same oracle.
+"""
+
+import sys
+
+from absl import app
+from absl import flags
+import numpy as np
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import oracle as oracle_lib
+
+_G = config_lib.GeneratorConfig()
+
+flags.DEFINE_string("samples", None, "File of sequences to score.")
+flags.DEFINE_enum("oracle", "paper", ["paper", "random"],
+                  "The authors' oracle (downloaded) or a seeded random one.")
+flags.DEFINE_string("oracle_params", None, "Oracle pickle; overrides --oracle.")
+flags.DEFINE_integer("oracle_seed", 0, "Seed of the random oracle.")
+flags.DEFINE_float("oracle_stddev", 1.0, "Stddev of the random oracle.")
+flags.DEFINE_integer("vocab_size", _G.vocab_size, "Oracle vocabulary size.")
+flags.DEFINE_integer("seq_len", _G.seq_len, "Sequence length.")
+flags.DEFINE_integer("emb_dim", _G.emb_dim, "Oracle embedding size.")
+flags.DEFINE_integer("hidden_dim", _G.hidden_dim, "Oracle LSTM units.")
+flags.DEFINE_integer("start_token", _G.start_token, "Start token id.")
+flags.DEFINE_string("cache_dir", "save/oracle", "Where --oracle=paper goes.")
+FLAGS = flags.FLAGS
+
+
+def read_sequences(path, vocab_size, seq_len):
+  """int32 [N, seq_len] from a text file, or ValueError naming the bad line."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      lines = [line for line in f.read().splitlines() if line.strip()]
+  except FileNotFoundError:
+    raise ValueError(f"--samples={path}: no such file") from None
+  except UnicodeDecodeError:
+    raise ValueError(f"--samples={path}: not UTF-8 text; expected token ids "
+                     "separated by spaces") from None
+  if not lines:
+    raise ValueError(f"--samples={path}: no sequences in the file")
+  rows = []
+  for number, line in enumerate(lines, 1):
+    try:
+      row = [int(token) for token in line.split()]
+    except ValueError:
+      raise ValueError(f"--samples={path}, line {number}: not integer token "
+                       "ids") from None
+    if len(row) != seq_len:
+      raise ValueError(f"--samples={path}, line {number}: {len(row)} tokens, "
+                       f"expected --seq_len={seq_len}")
+    if min(row) < 0 or max(row) >= vocab_size:
+      raise ValueError(f"--samples={path}, line {number}: token id outside "
+                       f"[0, --vocab_size={vocab_size})")
+    rows.append(row)
+  return np.asarray(rows, np.int32)
+
+
+def main(argv):
+  del argv
+  try:
+    if not FLAGS.samples:
+      raise ValueError("--samples is required: a file of token sequences")
+    config = config_lib.GeneratorConfig(
+        vocab_size=FLAGS.vocab_size, seq_len=FLAGS.seq_len,
+        emb_dim=FLAGS.emb_dim, hidden_dim=FLAGS.hidden_dim,
+        start_token=FLAGS.start_token)
+    config.validate()
+    params = oracle_lib.resolve_params(config, FLAGS.oracle,
+                                       FLAGS.oracle_params, FLAGS.oracle_seed,
+                                       FLAGS.oracle_stddev, FLAGS.cache_dir)
+    oracle = oracle_lib.build(config, params)
+    tokens = read_sequences(FLAGS.samples, config.vocab_size, config.seq_len)
+    nll = float(oracle_lib.make_nll_fn(oracle)(tf.constant(tokens)))
+  except ValueError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+  print(f"NLL-oracle {nll:.4f} over {len(tokens)} sequences")
+
+
+if __name__ == "__main__":
+  app.run(main)

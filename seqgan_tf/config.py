@@ -1,0 +1,192 @@
+"""Typed, frozen configuration for SeqGAN runs.
+
+Flags live in `experiments/`; they are turned into these dataclasses once and
+the library reads nothing else. Defaults are the paper's / authors' values
+(LantaoYu/SeqGAN, `sequence_gan.py`), so `SyntheticConfig()` is the paper run.
+"""
+
+import dataclasses
+from typing import Optional, Tuple
+
+# The authors' discriminator for the synthetic experiment (sequence_gan.py).
+PAPER_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20)
+PAPER_NUM_FILTERS = (100, 200, 200, 200, 200, 100, 100, 100, 100, 100, 160, 160)
+
+
+@dataclasses.dataclass(frozen=True)
+class GeneratorConfig:
+  """The LSTM generator G_theta (also the oracle's architecture).
+
+  Attributes:
+    vocab_size: number of tokens; ids are 0..vocab_size-1.
+    seq_len: length T of every sequence.
+    emb_dim: token embedding size.
+    hidden_dim: LSTM units.
+    start_token: id fed at t=0; shares that token's embedding, as in the
+      authors' code.
+    init_stddev: every weight (biases too) is drawn N(0, init_stddev).
+    learning_rate: Adam learning rate, for MLE and policy gradient alike.
+    grad_clip: global-norm gradient clip.
+  """
+  vocab_size: int = 5000
+  seq_len: int = 20
+  emb_dim: int = 32
+  hidden_dim: int = 32
+  start_token: int = 0
+  init_stddev: float = 0.1
+  learning_rate: float = 0.01
+  grad_clip: float = 5.0
+
+  def validate(self):
+    for name in ("vocab_size", "seq_len", "emb_dim", "hidden_dim"):
+      _require_positive(name, getattr(self, name))
+    if not 0 <= self.start_token < self.vocab_size:
+      raise ValueError(f"--start_token={self.start_token}: must be in "
+                       f"[0, vocab_size={self.vocab_size})")
+    _require_positive("g_learning_rate", self.learning_rate)
+    _require_positive("grad_clip", self.grad_clip)
+
+
+@dataclasses.dataclass(frozen=True)
+class DiscriminatorConfig:
+  """The CNN discriminator D_phi.
+
+  Attributes:
+    vocab_size: number of tokens.
+    seq_len: sequence length; filter widths above it are dropped.
+    emb_dim: token embedding size (initialised U(-1, 1)).
+    filter_sizes: convolution widths.
+    num_filters: filters per width, same length as `filter_sizes`.
+    dropout_keep_prob: keep probability before the output layer while
+      training; scoring rewards uses no dropout.
+    l2_reg_lambda: L2 weight on the output layer only.
+    learning_rate: Adam learning rate.
+  """
+  vocab_size: int = 5000
+  seq_len: int = 20
+  emb_dim: int = 64
+  filter_sizes: Tuple[int, ...] = PAPER_FILTER_SIZES
+  num_filters: Tuple[int, ...] = PAPER_NUM_FILTERS
+  dropout_keep_prob: float = 0.75
+  l2_reg_lambda: float = 0.2
+  learning_rate: float = 1e-4
+
+  def used_filters(self):
+    """(width, count) pairs whose width fits in `seq_len`."""
+    return tuple((w, n) for w, n in zip(self.filter_sizes, self.num_filters)
+                 if w <= self.seq_len)
+
+  def validate(self):
+    _require_positive("d_emb_dim", self.emb_dim)
+    if len(self.filter_sizes) != len(self.num_filters):
+      raise ValueError(
+          f"--d_filter_sizes has {len(self.filter_sizes)} widths but "
+          f"--d_num_filters has {len(self.num_filters)} counts: give one count "
+          "per width")
+    for w, n in zip(self.filter_sizes, self.num_filters):
+      if w < 1 or n < 1:
+        raise ValueError(f"filter (width {w}, count {n}): both must be >= 1")
+    if not self.used_filters():
+      raise ValueError(
+          f"--d_filter_sizes={','.join(map(str, self.filter_sizes))}: every "
+          f"width is larger than --seq_len={self.seq_len}; give at least one "
+          "width <= seq_len")
+    if not 0 < self.dropout_keep_prob <= 1:
+      raise ValueError(f"--d_dropout_keep_prob={self.dropout_keep_prob}: must "
+                       "be in (0, 1]")
+    if self.l2_reg_lambda < 0:
+      raise ValueError(f"--d_l2_reg_lambda={self.l2_reg_lambda}: must be >= 0")
+    _require_positive("d_learning_rate", self.learning_rate)
+
+
+@dataclasses.dataclass(frozen=True)
+class SyntheticConfig:
+  """One run of the synthetic-oracle experiment (paper Section 4).
+
+  Attributes:
+    generator: G's architecture and optimiser.
+    discriminator: D's architecture and optimiser.
+    mode: "seqgan" (MLE pre-training, then adversarial training) or "mle"
+      (the paper's MLE baseline: pre-training simply continues for
+      `adversarial_epochs` more epochs, no D at all).
+    batch_size: sequences per G and D batch.
+    num_samples: oracle samples used as training data; also the number of
+      negatives generated for every D round.
+    pretrain_g_epochs: MLE epochs of G pre-training.
+    pretrain_d_rounds: D pre-training rounds, each with fresh negatives.
+    adversarial_epochs: adversarial epochs (Algorithm 1's outer loop).
+    g_steps: policy-gradient updates (one batch each) per adversarial epoch.
+    d_steps: D rounds (fresh negatives) per adversarial epoch.
+    k_epochs: epochs over real+fake per D round, in pre-training and
+      adversarial training alike.
+    rollout_num: Monte-Carlo rollouts N per prefix, Eq. (4).
+    rollout_update_rate: r in beta <- r*beta + (1-r)*theta after every
+      adversarial epoch; 0 is the paper's beta <- theta.
+    eval_every: NLL-oracle every this many G epochs (and at each phase end).
+    eval_samples: generated sequences per NLL-oracle evaluation.
+    final_eval_samples: generated sequences for the final NLL-oracle.
+    oracle_seed: seed of the random N(0,1) oracle when no params are loaded.
+    oracle_stddev: stddev of that random oracle.
+    seed: seeds every TF random number generator of the run.
+    checkpoint_every: save a checkpoint every this many epochs/rounds.
+  """
+  generator: GeneratorConfig = GeneratorConfig()
+  discriminator: DiscriminatorConfig = DiscriminatorConfig()
+  mode: str = "seqgan"
+  batch_size: int = 64
+  num_samples: int = 10000
+  pretrain_g_epochs: int = 120
+  pretrain_d_rounds: int = 50
+  adversarial_epochs: int = 200
+  g_steps: int = 1
+  d_steps: int = 5
+  k_epochs: int = 3
+  rollout_num: int = 16
+  rollout_update_rate: float = 0.0
+  eval_every: int = 5
+  eval_samples: int = 10000
+  final_eval_samples: int = 100000
+  oracle_seed: int = 0
+  oracle_stddev: float = 1.0
+  seed: int = 88
+  checkpoint_every: int = 1
+
+  def validate(self):
+    self.generator.validate()
+    self.discriminator.validate()
+    if self.mode not in ("seqgan", "mle"):
+      raise ValueError(f"--mode={self.mode}: must be 'seqgan' or 'mle'")
+    if (self.generator.vocab_size != self.discriminator.vocab_size or
+        self.generator.seq_len != self.discriminator.seq_len):
+      raise ValueError("generator and discriminator disagree on vocab_size or "
+                       "seq_len: build both from the same flags")
+    for name in ("batch_size", "num_samples", "g_steps", "d_steps", "k_epochs",
+                 "rollout_num", "eval_every", "eval_samples",
+                 "final_eval_samples", "checkpoint_every"):
+      _require_positive(name, getattr(self, name))
+    for name in ("pretrain_g_epochs", "pretrain_d_rounds",
+                 "adversarial_epochs"):
+      if getattr(self, name) < 0:
+        raise ValueError(f"--{name}={getattr(self, name)}: must be >= 0")
+    if self.num_samples < self.batch_size:
+      raise ValueError(f"--num_samples={self.num_samples} is smaller than "
+                       f"--batch_size={self.batch_size}: no full batch to "
+                       "train on; raise num_samples or lower batch_size")
+    if not 0 <= self.rollout_update_rate < 1:
+      raise ValueError(f"--rollout_update_rate={self.rollout_update_rate}: "
+                       "must be in [0, 1) (0 is the paper's beta <- theta)")
+    return self
+
+
+def _require_positive(name, value):
+  if not value > 0:
+    raise ValueError(f"--{name}={value}: must be > 0")
+
+
+def replace(config, **changes):
+  """`dataclasses.replace` that also validates the result."""
+  return dataclasses.replace(config, **changes).validate()
+
+
+def to_dict(config):
+  return dataclasses.asdict(config)

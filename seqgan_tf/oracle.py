@@ -1,0 +1,144 @@
+"""The synthetic oracle: a fixed random LSTM that plays the real data.
+
+The oracle is a `Generator` with every parameter drawn N(0, 1), either from a
+seed or loaded from the authors' pickle (`target_params_py3.pkl`).
+"""
+
+import hashlib
+import os
+import pickle
+import urllib.error
+import urllib.request
+
+import numpy as np
+import tensorflow as tf
+
+from seqgan_tf import generator as generator_lib
+
+PAPER_ORACLE_URL = (
+    "https://github.com/LantaoYu/SeqGAN/raw/master/save/target_params_py3.pkl")
+PAPER_ORACLE_SHA256 = (
+    "5ac794a695dd6e0eb2bb689f3dfda55e4e0053e8c0399e6242630a95f1e60e8a")
+PAPER_ORACLE_FILENAME = "target_params_py3.pkl"
+
+
+def random_params(config, seed, stddev=1.0):
+  """Oracle parameters drawn N(0, stddev) with numpy, authors' layout.
+
+  Numpy (not TF) draws them so an oracle seed names the same oracle on every
+  machine and TF version.
+  """
+  rng = np.random.default_rng(seed)
+  shapes = generator_lib.oracle_param_shapes(config.vocab_size, config.emb_dim,
+                                             config.hidden_dim)
+  return [rng.normal(0.0, stddev, size=s).astype(np.float32) for s in shapes]
+
+
+def save_params(params, path):
+  """Writes params as the authors do: a pickled list of float32 arrays."""
+  with open(path, "wb") as f:
+    pickle.dump([np.asarray(p, np.float32) for p in params], f)
+
+
+def load_params(path):
+  """Reads an oracle pickle.
+
+  Raises:
+    ValueError: the file is missing or is not a pickled list of arrays.
+  """
+  if not os.path.isfile(path):
+    raise ValueError(f"--oracle_params={path}: no such file; pass the path of "
+                     f"{PAPER_ORACLE_FILENAME} or use --oracle=paper")
+  try:
+    with open(path, "rb") as f:
+      params = pickle.load(f, encoding="latin1")
+  except Exception as e:  # pickle raises many types on foreign bytes.
+    raise ValueError(f"--oracle_params={path}: not a readable pickle "
+                     f"({type(e).__name__}: {e}); pass the authors' "
+                     f"{PAPER_ORACLE_FILENAME}") from None
+  if not isinstance(params, (list, tuple)):
+    raise ValueError(f"--oracle_params={path}: holds a {type(params).__name__},"
+                     " expected a list of 15 arrays")
+  return list(params)
+
+
+def sha256_of(path):
+  digest = hashlib.sha256()
+  with open(path, "rb") as f:
+    for block in iter(lambda: f.read(1 << 20), b""):
+      digest.update(block)
+  return digest.hexdigest()
+
+
+def fetch_paper_params(cache_dir):
+  """Path of the authors' oracle pickle, downloaded into `cache_dir` once.
+
+  Raises:
+    ValueError: offline, or the file's sha256 is not the authors'.
+  """
+  path = os.path.join(cache_dir, PAPER_ORACLE_FILENAME)
+  if not os.path.isfile(path):
+    os.makedirs(cache_dir, exist_ok=True)
+    partial = path + ".partial"
+    try:
+      urllib.request.urlretrieve(PAPER_ORACLE_URL, partial)
+    except (urllib.error.URLError, OSError) as e:
+      raise ValueError(
+          f"--oracle=paper: could not download {PAPER_ORACLE_URL} ({e}); "
+          f"copy {PAPER_ORACLE_FILENAME} to {path} or pass "
+          "--oracle_params=FILE") from None
+    os.replace(partial, path)
+  digest = sha256_of(path)
+  if digest != PAPER_ORACLE_SHA256:
+    raise ValueError(f"{path}: sha256 {digest} is not the authors' "
+                     f"{PAPER_ORACLE_SHA256}; delete it and retry")
+  return path
+
+
+def build(config, params):
+  """A frozen oracle `Generator` holding `params` (authors' layout)."""
+  oracle = generator_lib.Generator(config, name="oracle")
+  oracle.set_oracle_params(params)
+  oracle.trainable = False
+  return oracle
+
+
+def resolve_params(config, oracle="random", oracle_params=None, seed=0,
+                   stddev=1.0, cache_dir="save/oracle"):
+  """The oracle parameters a run asked for.
+
+  Args:
+    config: `GeneratorConfig` of the oracle's architecture.
+    oracle: "paper" (the authors' pickle, downloaded) or "random".
+    oracle_params: path of a pickle; overrides `oracle`.
+    seed: seed of the random oracle.
+    stddev: stddev of the random oracle.
+    cache_dir: where "paper" is downloaded to.
+  """
+  if oracle_params:
+    return load_params(oracle_params)
+  if oracle == "paper":
+    return load_params(fetch_paper_params(cache_dir))
+  if oracle == "random":
+    return random_params(config, seed, stddev)
+  raise ValueError(f"--oracle={oracle}: must be 'paper' or 'random'")
+
+
+def make_nll_fn(model, batch_size=64):
+  """A `tf.function` giving the mean per-token NLL of `tokens` under `model`.
+
+  NLL-oracle (paper Section 4) is this with the oracle as `model` and G's
+  samples as `tokens`; the authors' `target_loss` averages the same way.
+  Small chunks keep the [64 * T, V] logits in cache (fastest on a 2-core
+  CPU of the sizes tried, 64 to 2,000).
+  """
+
+  @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
+  def nll(tokens):
+    total = tf.constant(0.0)
+    for start in tf.range(0, tf.shape(tokens)[0], batch_size):
+      batch = tokens[start:start + batch_size]
+      total += -tf.reduce_sum(model.token_log_probs(batch))
+    return total / tf.cast(tf.size(tokens), tf.float32)
+
+  return lambda tokens: nll(tf.cast(tokens, tf.int32))

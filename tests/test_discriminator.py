@@ -1,0 +1,70 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import discriminator as discriminator_lib
+from seqgan_tf import losses
+
+
+def test_logits_shape_and_wide_filters_dropped(dis_config):
+  d = discriminator_lib.Discriminator(dis_config)
+  assert [c.kernel_size[0] for c in d.convolutions] == [2, 3]  # 9 > seq_len.
+  assert d.highway_gate.units == 4 + 5
+  logits = d(tf.zeros([5, 6], tf.int32))
+  assert logits.shape == (5, 2) and logits.dtype == tf.float32
+
+
+def test_paper_discriminator_has_1720_features():
+  d = discriminator_lib.Discriminator(config_lib.DiscriminatorConfig())
+  assert d.highway_gate.units == 1720
+
+
+def test_prob_real_in_unit_interval_and_deterministic(dis_config):
+  d = discriminator_lib.Discriminator(dis_config)
+  tokens = tf.random.stateless_uniform([20, 6], [0, 1], 0, 12, tf.int32)
+  probs = d.prob_real(tokens).numpy()
+  assert probs.shape == (20,)
+  assert np.all((probs >= 0) & (probs <= 1))
+  np.testing.assert_array_equal(probs, d.prob_real(tokens).numpy())
+
+
+def test_dropout_only_while_training(dis_config):
+  d = discriminator_lib.Discriminator(dis_config)
+  tokens = tf.ones([64, 6], tf.int32)
+  trained = d(tokens, training=True).numpy()
+  assert not np.allclose(trained, trained[:1])  # Masks differ per row.
+  scored = d(tokens, training=False).numpy()
+  np.testing.assert_allclose(scored, scored[:1].repeat(64, 0), rtol=1e-6)
+
+
+def test_all_widths_too_long_is_an_error():
+  with pytest.raises(ValueError, match="every width is larger"):
+    config_lib.DiscriminatorConfig(seq_len=4, filter_sizes=(5, 6),
+                                   num_filters=(2, 2)).validate()
+
+
+def test_loss_falls_on_separable_data(dis_config):
+  d = discriminator_lib.Discriminator(dis_config)
+  real = tf.constant(np.tile([1, 2, 3, 1, 2, 3], [16, 1]), tf.int32)
+  fake = tf.constant(np.tile([7, 7, 8, 8, 9, 9], [16, 1]), tf.int32)
+  tokens = tf.concat([real, fake], 0)
+  labels = tf.constant([1] * 16 + [0] * 16)
+  optimizer = keras.optimizers.Adam(1e-2)
+
+  @tf.function
+  def step():
+    with tf.GradientTape() as tape:
+      loss = losses.discriminator_loss(d(tokens, training=True), labels,
+                                       d.l2_penalty(), 0.2)
+    grads = tape.gradient(loss, d.trainable_variables)
+    optimizer.apply_gradients(zip(grads, d.trainable_variables))
+    return loss
+
+  first = float(step())
+  for _ in range(40):
+    step()
+  assert float(step()) < 0.5 * first
+  assert float(tf.reduce_mean(d.prob_real(real))) > 0.9
+  assert float(tf.reduce_mean(d.prob_real(fake))) < 0.1
