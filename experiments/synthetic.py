@@ -60,6 +60,9 @@ def define_flags():
                     "Delete an existing run directory of that name first.")
   flags.DEFINE_integer("seed", _DEFAULTS.seed, "Seeds all TF RNGs of the run "
                        "(the authors' SEED=88).")
+  flags.DEFINE_bool("deterministic", False,
+                    "tf.config.experimental.enable_op_determinism(): bitwise "
+                    "repeatable runs, resumed or not (slower on GPUs).")
   # Oracle.
   flags.DEFINE_enum("oracle", "paper", ["paper", "random"],
                     "paper: the authors' oracle pickle, downloaded into "
@@ -169,6 +172,8 @@ def run(flag_values):
   """Runs the experiment the flags describe; returns its results dict."""
   apply_preset(flag_values)
   config = config_from_flags(flag_values)
+  if flag_values.deterministic:
+    tf.config.experimental.enable_op_determinism()
   run_name = flag_values.run_name or f"{flag_values.preset}_{config.mode}"
   run_dir = os.path.join(flag_values.save_dir, run_name)
   oracle_params = oracle_lib.resolve_params(
@@ -191,6 +196,9 @@ def main(argv):
     raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
   try:
     run(flags.FLAGS)
+  except train.Interrupted as e:
+    logging.warning("%s", e)
+    sys.exit(128 + e.signal_number)  # The shell's convention: 130, 143.
   except (ValueError, FloatingPointError) as e:
     logging.error("%s", e)
     print(f"error: {e}", file=sys.stderr)

@@ -38,7 +38,6 @@ class Discriminator(keras.Model):
                                                 **highway)
     self.highway_gate = keras.layers.Dense(activation="sigmoid",
                                            name="highway_gate", **highway)
-    self.dropout = keras.layers.Dropout(1.0 - config.dropout_keep_prob)
     self.output_layer = keras.layers.Dense(
         2, kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),
         bias_initializer=keras.initializers.Constant(0.1), name="output")
@@ -54,12 +53,16 @@ class Discriminator(keras.Model):
     self.output_layer.build(features)
     self.built = True
 
-  def call(self, tokens, training=False):
+  def call(self, tokens, training=False, dropout_seed=None):
     """Class logits.
 
     Args:
       tokens: int32 [B, T].
       training: applies dropout when True.
+      dropout_seed: int32 [2], required when training: dropout masks come from
+        this seed (drawn from the run's checkpointed RNG) so a resumed run
+        draws the same masks; Keras' Dropout keeps a seed state that
+        tf.train.Checkpoint does not save.
 
     Returns:
       float32 [B, 2]; index 1 is "real".
@@ -70,7 +73,9 @@ class Discriminator(keras.Model):
     features = tf.concat(pooled, axis=-1)
     gate = self.highway_gate(features)
     features = gate * self.highway_transform(features) + (1.0 - gate) * features
-    features = self.dropout(features, training=training)
+    if training and self.config.dropout_keep_prob < 1.0:
+      features = tf.nn.experimental.stateless_dropout(
+          features, rate=1.0 - self.config.dropout_keep_prob, seed=dropout_seed)
     return self.output_layer(features)
 
   def prob_real(self, tokens):

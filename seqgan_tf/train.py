@@ -9,6 +9,7 @@ import dataclasses
 import json
 import math
 import os
+import signal
 import time
 
 from absl import logging
@@ -35,6 +36,18 @@ GENERATE_BATCH = 512
 
 class RunDirError(ValueError):
   """The run directory holds something this run must not overwrite."""
+
+
+class Interrupted(Exception):
+  """SIGINT or SIGTERM stopped the run after a checkpoint.
+
+  Attributes:
+    signal_number: the signal received.
+  """
+
+  def __init__(self, message, signal_number):
+    super().__init__(message)
+    self.signal_number = signal_number
 
 
 def _clip_and_apply(optimizer, tape, loss, variables, clip_norm):
@@ -107,7 +120,8 @@ class SeqGAN:
       batch_tokens = tf.gather(tokens, batches[i])
       batch_labels = tf.gather(labels, batches[i])
       with tf.GradientTape() as tape:
-        logits = self.discriminator(batch_tokens, training=True)
+        logits = self.discriminator(batch_tokens, training=True,
+                                    dropout_seed=self.rng.make_seeds(1)[:, 0])
         loss = losses.discriminator_loss(logits, batch_labels,
                                          self.discriminator.l2_penalty(),
                                          cfg.l2_reg_lambda)
@@ -198,6 +212,7 @@ class SyntheticExperiment:
     self.manager = tf.train.CheckpointManager(
         self.checkpoint, os.path.join(run_dir, "checkpoints"), max_to_keep=3)
     self.writer = None
+    self._signal_received = None
 
   # --- set-up ---------------------------------------------------------------
 
@@ -241,6 +256,24 @@ class SyntheticExperiment:
     self.epoch.assign(epoch)
     self.manager.save()
 
+  def _end_epoch(self, phase, done, total):
+    """Checkpoints when due, and stops here if a signal asked to."""
+    if (done % self.config.checkpoint_every == 0 or done == total or
+        self._signal_received):
+      self._save(phase, done)
+    if self._signal_received:
+      name = signal.Signals(self._signal_received).name
+      raise Interrupted(
+          f"{name}: stopped after epoch {done} of phase {PHASE_NAMES[phase]} "
+          f"and saved a checkpoint in {self.run_dir}; run the same command "
+          "to resume", self._signal_received)
+
+  def _on_signal(self, signal_number, frame):
+    del frame
+    self._signal_received = signal_number
+    logging.warning("%s received: finishing this epoch, then saving a "
+                    "checkpoint and stopping", signal.Signals(signal_number).name)
+
   # --- evaluation -----------------------------------------------------------
 
   def _evaluate(self, step, label, num_samples=None):
@@ -272,9 +305,8 @@ class SyntheticExperiment:
         nll, _ = self._evaluate(step_offset + epoch, f"epoch {epoch}")
       timer.stop()
       progress.write_scalars(self.writer, step_offset + epoch, mle_loss=loss)
-      if (epoch + 1) % self.config.checkpoint_every == 0 or epoch + 1 == total:
-        self._save(phase, epoch + 1)
       timer.log(epoch + 1, mle_loss=loss, nll_oracle=nll)
+      self._end_epoch(phase, epoch + 1, total)
 
   def _run_d_pretrain(self, first_round):
     total = self.config.pretrain_d_rounds
@@ -285,10 +317,8 @@ class SyntheticExperiment:
                            D_PRETRAIN, round_index, "D loss")
       timer.stop()
       progress.write_scalars(self.writer, round_index, d_pretrain_loss=loss)
-      if ((round_index + 1) % self.config.checkpoint_every == 0 or
-          round_index + 1 == total):
-        self._save(D_PRETRAIN, round_index + 1)
       timer.log(round_index + 1, d_loss=loss)
+      self._end_epoch(D_PRETRAIN, round_index + 1, total)
 
   def _run_adversarial(self, first_epoch):
     cfg = self.config
@@ -312,13 +342,27 @@ class SyntheticExperiment:
       timer.stop()
       progress.write_scalars(self.writer, step, pg_loss=float(pg_loss),
                              mean_reward=float(reward), d_loss=d_loss)
-      if (epoch + 1) % cfg.checkpoint_every == 0 or epoch + 1 == total:
-        self._save(ADVERSARIAL, epoch + 1)
       timer.log(epoch + 1, pg_loss=float(pg_loss), mean_reward=float(reward),
                 d_loss=d_loss, nll_oracle=nll)
+      self._end_epoch(ADVERSARIAL, epoch + 1, total)
 
   def run(self):
-    """Runs (or resumes) the whole schedule; returns the results dict."""
+    """Runs (or resumes) the whole schedule; returns the results dict.
+
+    SIGINT and SIGTERM finish the current epoch, save a checkpoint and raise
+    `Interrupted`.
+    """
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.getsignal(s) for s in handled}
+    for s in handled:
+      signal.signal(s, self._on_signal)
+    try:
+      return self._run()
+    finally:
+      for s in handled:
+        signal.signal(s, previous[s])
+
+  def _run(self):
     self._prepare_run_dir()
     cfg = self.config
     results_path = os.path.join(self.run_dir, "results.json")

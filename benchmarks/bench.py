@@ -1,0 +1,182 @@
+r"""Times every SeqGAN phase at the paper config: `make bench`.
+
+Prints one row per phase: the median of --repeats timed runs (after one
+untimed warm-up that traces and compiles), the achieved GFLOP/s from an
+analytic count of the matmul/convolution FLOPs, and its ratio to a large fp32
+matmul timed in the same process (the machine's practical peak). Writes
+save/bench/latest.json and a dated copy, for comparisons across commits.
+
+  python -m benchmarks.bench                      # paper config, all phases
+  python -m benchmarks.bench --phases=mle_epoch,d_epoch --repeats=5
+"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import time
+
+from absl import app
+from absl import flags
+import numpy as np
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import train
+
+PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
+          "adv_g_step", "adv_epoch")
+
+flags.DEFINE_list("phases", list(PHASES), "Phases to time.")
+flags.DEFINE_integer("repeats", 3, "Timed runs per phase (median reported).")
+flags.DEFINE_string("out_dir", "save/bench", "Where the JSON goes.")
+flags.DEFINE_enum("preset", "paper", ["paper", "smoke"],
+                  "paper: the paper config; smoke: tiny, to check the script.")
+FLAGS = flags.FLAGS
+
+
+def generator_token_flops(g):
+  """FLOPs of one G step on one token: input, recurrent, output matmuls."""
+  return 2 * (g.emb_dim * 4 * g.hidden_dim + g.hidden_dim * 4 * g.hidden_dim +
+              g.hidden_dim * g.vocab_size)
+
+
+def discriminator_sequence_flops(d):
+  """FLOPs of D's forward pass on one sequence (convolutions, highway, out)."""
+  conv = sum((d.seq_len - w + 1) * w * d.emb_dim * n
+             for w, n in d.used_filters())
+  features = sum(n for _, n in d.used_filters())
+  return 2 * (conv + 2 * features * features + 2 * features)
+
+
+def phase_flops(config):
+  """Analytic FLOPs of each phase (backward = 2x forward)."""
+  g_tok = generator_token_flops(config.generator)
+  d_seq = discriminator_sequence_flops(config.discriminator)
+  seq_len, batch = config.generator.seq_len, config.batch_size
+  n_real = config.num_samples // batch * batch
+  n_d = 2 * config.num_samples // batch * batch
+  rollout_tokens = (seq_len * (seq_len - 1) // 2 * config.rollout_num * batch)
+  rollout_scored = ((seq_len - 1) * config.rollout_num + 1) * batch
+  g_step = (g_tok * (batch * seq_len * 2 + rollout_tokens) +  # sample, prefix
+            d_seq * rollout_scored + 3 * g_tok * batch * seq_len)
+  generate = g_tok * config.num_samples * seq_len
+  d_epoch = 3 * d_seq * n_d
+  return dict(
+      mle_epoch=3 * g_tok * n_real * seq_len,
+      generate_10k=generate,
+      nll_oracle_10k=generate,
+      d_epoch=d_epoch,
+      adv_g_step=g_step,
+      adv_epoch=g_step + config.d_steps * (generate +
+                                           config.k_epochs * d_epoch))
+
+
+def matmul_peak_gflops(size=2048, repeats=5):
+  a = tf.random.normal([size, size])
+  b = tf.random.normal([size, size])
+  matmul = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
+  matmul()
+  times = []
+  for _ in range(repeats):
+    start = time.perf_counter()
+    matmul().numpy()
+    times.append(time.perf_counter() - start)
+  return 2 * size**3 / min(times) / 1e9
+
+
+def time_phase(fn, repeats):
+  fn()  # Warm-up: tracing and compilation are not timed.
+  times = []
+  for _ in range(repeats):
+    start = time.perf_counter()
+    result = fn()
+    tf.nest.map_structure(lambda x: x.numpy() if hasattr(x, "numpy") else x,
+                          result)
+    times.append(time.perf_counter() - start)
+  return float(np.median(times))
+
+
+def _commit():
+  try:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+  except (OSError, subprocess.CalledProcessError):
+    return "unknown"
+
+
+def _device_name():
+  gpus = tf.config.list_physical_devices("GPU")
+  if gpus:
+    return tf.config.experimental.get_device_details(gpus[0]).get(
+        "device_name", "GPU")
+  return f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
+
+
+def main(argv):
+  del argv
+  unknown = set(FLAGS.phases) - set(PHASES)
+  if unknown:
+    raise app.UsageError(f"--phases: unknown {sorted(unknown)}; choose from "
+                         f"{','.join(PHASES)}")
+  if FLAGS.preset == "paper":
+    config = config_lib.SyntheticConfig()
+  else:
+    from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not-at-top
+    config = tiny_synthetic_config()
+  model = train.SeqGAN(config)
+  oracle = oracle_lib.build(config.generator,
+                            oracle_lib.random_params(config.generator, 0))
+  nll = oracle_lib.make_nll_fn(oracle)
+  real = oracle.sample(config.num_samples, tf.random.Generator.from_seed(1))
+  fake = model.generate(config.num_samples)
+  d_tokens = tf.concat([real, fake], 0)
+  d_labels = tf.concat([tf.ones(config.num_samples, tf.int32),
+                        tf.zeros(config.num_samples, tf.int32)], 0)
+
+  def adversarial_epoch():
+    model.policy_gradient_step()
+    model.rollout.update(model.generator)
+    for _ in range(config.d_steps):
+      model.train_discriminator(real)
+    return ()
+
+  runs = dict(
+      mle_epoch=lambda: model.mle_epoch(real),
+      generate_10k=lambda: model.generate(config.num_samples),
+      nll_oracle_10k=lambda: nll(real),
+      d_epoch=lambda: model.d_epoch(d_tokens, d_labels),
+      adv_g_step=model.policy_gradient_step,
+      adv_epoch=adversarial_epoch)
+  peak = matmul_peak_gflops()
+  flops = phase_flops(config)
+  print(f"device: {_device_name()}; TF {tf.__version__}; "
+        f"fp32 matmul peak {peak:.1f} GFLOP/s")
+  print(f"{'phase':16s} {'median s':>10s} {'GFLOP/s':>9s} {'of peak':>8s}")
+  results = {}
+  for phase in PHASES:
+    if phase not in FLAGS.phases:
+      continue
+    seconds = time_phase(runs[phase], FLAGS.repeats)
+    gflops = flops[phase] / seconds / 1e9
+    results[phase] = dict(median_s=seconds, gflop_s=gflops,
+                          peak_ratio=gflops / peak)
+    print(f"{phase:16s} {seconds:10.3f} {gflops:9.1f} {gflops / peak:8.1%}",
+          flush=True)
+  report = dict(phases=results, machine=_device_name(), tf_version=tf.__version__,
+                commit=_commit(), matmul_peak_gflop_s=peak,
+                preset=FLAGS.preset, repeats=FLAGS.repeats,
+                date=datetime.datetime.now().isoformat(timespec="seconds"))
+  os.makedirs(FLAGS.out_dir, exist_ok=True)
+  stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+  for name in ("latest.json", f"{stamp}.json"):
+    with open(os.path.join(FLAGS.out_dir, name), "w") as f:
+      json.dump(report, f, indent=2)
+  print(f"wrote {FLAGS.out_dir}/latest.json")
+
+
+if __name__ == "__main__":
+  app.run(main)
