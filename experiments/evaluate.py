@@ -11,13 +11,12 @@ the oracle's length, so samples from any implementation can be scored against
 the same oracle.
 """
 
-import sys
-
 from absl import app
 from absl import flags
 import numpy as np
 import tensorflow as tf
 
+from experiments import cli
 from seqgan_tf import config as config_lib
 from seqgan_tf import oracle as oracle_lib
 
@@ -84,10 +83,9 @@ def main(argv):
     tokens = read_sequences(FLAGS.samples, config.vocab_size, config.seq_len)
     nll = float(oracle_lib.make_nll_fn(oracle)(tf.constant(tokens)))
   except ValueError as e:
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
+    cli.fail(str(e))
   print(f"NLL-oracle {nll:.4f} over {len(tokens)} sequences")
 
 
 if __name__ == "__main__":
-  app.run(main)
+  app.run(main, flags_parser=cli.parse_flags)

@@ -20,6 +20,7 @@ from absl import flags
 from absl import logging
 import tensorflow as tf
 
+from experiments import cli
 from seqgan_tf import config as config_lib
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import train
@@ -168,10 +169,24 @@ def config_from_flags(flag_values):
       checkpoint_every=f.checkpoint_every).validate()
 
 
+def check_writable(directory, flag_name):
+  """Makes `directory` or raises ValueError naming the flag to change."""
+  try:
+    os.makedirs(directory, exist_ok=True)
+    probe = os.path.join(directory, ".write_test")
+    with open(probe, "w"):
+      pass
+    os.remove(probe)
+  except OSError as e:
+    raise ValueError(f"--{flag_name}={directory}: cannot write there "
+                     f"({e.strerror}); pass a writable --{flag_name}") from None
+
+
 def run(flag_values):
   """Runs the experiment the flags describe; returns its results dict."""
   apply_preset(flag_values)
   config = config_from_flags(flag_values)
+  check_writable(flag_values.save_dir, "save_dir")
   if flag_values.deterministic:
     tf.config.experimental.enable_op_determinism()
   run_name = flag_values.run_name or f"{flag_values.preset}_{config.mode}"
@@ -201,10 +216,9 @@ def main(argv):
     sys.exit(128 + e.signal_number)  # The shell's convention: 130, 143.
   except (ValueError, FloatingPointError) as e:
     logging.error("%s", e)
-    print(f"error: {e}", file=sys.stderr)
-    sys.exit(2)
+    cli.fail(str(e))
 
 
 if __name__ == "__main__":
   define_flags()
-  app.run(main)
+  app.run(main, flags_parser=cli.parse_flags)

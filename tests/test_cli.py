@@ -81,3 +81,33 @@ def test_evaluate_rejects_bad_samples(tmp_path):
                 "--seq_len=6", "--emb_dim=8", "--hidden_dim=8",
                 f"--samples={bad}")
   assert result.returncode == 2 and "outside [0, --vocab_size=12)" in result.stderr
+
+
+def test_unwritable_save_dir_is_one_clear_line(tmp_path):
+  read_only = tmp_path / "ro"
+  read_only.mkdir()
+  read_only.chmod(0o500)
+  if os.access(read_only, os.W_OK):  # root ignores permissions.
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    target = str(blocker / "sub")  # A path under a regular file.
+  else:
+    target = str(read_only / "sub")
+  result = _run("experiments.synthetic", "--preset=smoke",
+                f"--save_dir={target}")
+  assert result.returncode == 2
+  assert f"--save_dir={target}: cannot write there" in result.stderr
+  assert "Traceback" not in result.stderr
+
+
+def test_unknown_preset_and_bad_widths_are_one_clear_line(tmp_path):
+  result = _run("experiments.synthetic", "--preset=huge",
+                f"--save_dir={tmp_path}")
+  assert result.returncode == 2
+  assert result.stderr.strip().splitlines()[-1].startswith("error: ")
+  assert "--preset" in result.stderr and "Traceback" not in result.stderr
+  result = _run("experiments.synthetic", "--preset=smoke",
+                "--d_filter_sizes=9,10", "--d_num_filters=4,4",
+                f"--save_dir={tmp_path}")
+  assert result.returncode == 2
+  assert "every width is larger than --seq_len=8" in result.stderr

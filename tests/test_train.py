@@ -150,3 +150,40 @@ def test_resume_continues_from_checkpoint(tmp_path):
   assert resumed.run()["epochs"] == 5
   with open(os.path.join(run_dir, "results.json")) as f:
     assert json.load(f)["mode"] == "seqgan"
+
+
+def test_truncated_checkpoint_is_refused_and_kept(tmp_path):
+  config = tiny_synthetic_config(adversarial_epochs=0)
+  run_dir = str(tmp_path / "run")
+  train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+  data_files = [os.path.join(run_dir, "checkpoints", f)
+                for f in os.listdir(os.path.join(run_dir, "checkpoints"))
+                if ".data-" in f]
+  latest = max(data_files, key=os.path.getmtime)
+  with open(latest, "r+b") as f:
+    f.truncate(100)
+  before = sorted(os.listdir(os.path.join(run_dir, "checkpoints")))
+  with pytest.raises(train.RunDirError, match="cannot restore"):
+    train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+  assert sorted(os.listdir(os.path.join(run_dir, "checkpoints"))) == before
+
+
+def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
+  config = tiny_synthetic_config(pretrain_g_epochs=3)
+  run_dir = str(tmp_path / "run")
+  experiment = train.SyntheticExperiment(config, _oracle_params(config),
+                                         run_dir)
+  calls = []
+  real_epoch = experiment.model.mle_epoch
+
+  def epoch_then_nan(data):
+    calls.append(1)
+    return real_epoch(data) if len(calls) < 2 else tf.constant(float("nan"))
+
+  experiment.model.mle_epoch = epoch_then_nan
+  with pytest.raises(FloatingPointError, match="g-pretrain, epoch 1"):
+    experiment.run()
+  assert experiment.manager.latest_checkpoint.endswith("ckpt-1")
+  resumed = train.SyntheticExperiment(config, _oracle_params(config), run_dir)
+  resumed._prepare_run_dir()
+  assert int(resumed.epoch) == 1
