@@ -1,4 +1,4 @@
-r"""Scores a file of token sequences against an oracle: prints NLL-oracle.
+r"""Scores a file of token sequences: NLL-oracle, or BLEU-n against references.
 
   python -m experiments.evaluate --samples=save/synthetic/paper_seqgan/samples.txt \
       --oracle=paper
@@ -6,9 +6,14 @@ r"""Scores a file of token sequences against an oracle: prints NLL-oracle.
   python -m experiments.evaluate --samples=FILE --oracle=random --oracle_seed=0 \
       --vocab_size=5000 --seq_len=20
 
-The file holds one sequence per line, token ids separated by spaces, all of
-the oracle's length, so samples from any implementation can be scored against
-the same oracle.
+  python -m experiments.evaluate --bleu=2 --references=test.txt --samples=FILE
+
+For NLL-oracle the file holds one sequence per line, token ids separated by
+spaces, all of the oracle's length, so samples from any implementation can be
+scored against the same oracle. For BLEU both files hold one sequence per
+line, tokens separated by whitespace; the score is Texygen's: nltk's
+sentence_bleu (uniform weights, smoothing method1) of every sample against all
+references, averaged.
 """
 
 from absl import app
@@ -17,12 +22,16 @@ import numpy as np
 import tensorflow as tf
 
 from experiments import cli
+from seqgan_tf import bleu
 from seqgan_tf import config as config_lib
 from seqgan_tf import oracle as oracle_lib
 
 _G = config_lib.GeneratorConfig()
 
 flags.DEFINE_string("samples", None, "File of sequences to score.")
+flags.DEFINE_integer("bleu", None, "Print BLEU-n against --references instead "
+                     "of NLL-oracle.")
+flags.DEFINE_string("references", None, "Reference sequences for --bleu.")
 flags.DEFINE_enum("oracle", "paper", ["paper", "random"],
                   "The authors' oracle (downloaded) or a seeded random one.")
 flags.DEFINE_string("oracle_params", None, "Oracle pickle; overrides --oracle.")
@@ -37,20 +46,24 @@ flags.DEFINE_string("cache_dir", "save/oracle", "Where --oracle=paper goes.")
 FLAGS = flags.FLAGS
 
 
-def read_sequences(path, vocab_size, seq_len):
-  """int32 [N, seq_len] from a text file, or ValueError naming the bad line."""
+def read_lines(path, flag_name):
+  """Non-empty lines of a UTF-8 text file, or ValueError naming the flag."""
   try:
     with open(path, encoding="utf-8") as f:
       lines = [line for line in f.read().splitlines() if line.strip()]
   except FileNotFoundError:
-    raise ValueError(f"--samples={path}: no such file") from None
+    raise ValueError(f"--{flag_name}={path}: no such file") from None
   except UnicodeDecodeError:
-    raise ValueError(f"--samples={path}: not UTF-8 text; expected token ids "
-                     "separated by spaces") from None
+    raise ValueError(f"--{flag_name}={path}: not UTF-8 text") from None
   if not lines:
-    raise ValueError(f"--samples={path}: no sequences in the file")
+    raise ValueError(f"--{flag_name}={path}: no sequences in the file")
+  return lines
+
+
+def read_sequences(path, vocab_size, seq_len):
+  """int32 [N, seq_len] from a text file, or ValueError naming the bad line."""
   rows = []
-  for number, line in enumerate(lines, 1):
+  for number, line in enumerate(read_lines(path, "samples"), 1):
     try:
       row = [int(token) for token in line.split()]
     except ValueError:
@@ -66,11 +79,25 @@ def read_sequences(path, vocab_size, seq_len):
   return np.asarray(rows, np.int32)
 
 
+def bleu_of_files(samples_path, references_path, order):
+  references = [line.split() for line in read_lines(references_path,
+                                                    "references")]
+  samples = [line.split() for line in read_lines(samples_path, "samples")]
+  return bleu.BleuScorer(references, order).average_bleu(samples, order)
+
+
 def main(argv):
   del argv
   try:
     if not FLAGS.samples:
       raise ValueError("--samples is required: a file of token sequences")
+    if FLAGS.bleu is not None:
+      if not FLAGS.references:
+        raise ValueError("--bleu needs --references=FILE, the reference "
+                         "sequences")
+      score = bleu_of_files(FLAGS.samples, FLAGS.references, FLAGS.bleu)
+      print(f"BLEU-{FLAGS.bleu} {score:.4f}")
+      return
     config = config_lib.GeneratorConfig(
         vocab_size=FLAGS.vocab_size, seq_len=FLAGS.seq_len,
         emb_dim=FLAGS.emb_dim, hidden_dim=FLAGS.hidden_dim,

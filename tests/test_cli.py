@@ -111,3 +111,16 @@ def test_unknown_preset_and_bad_widths_are_one_clear_line(tmp_path):
                 f"--save_dir={tmp_path}")
   assert result.returncode == 2
   assert "every width is larger than --seq_len=8" in result.stderr
+
+
+def test_evaluate_bleu(tmp_path):
+  references = tmp_path / "refs.txt"
+  references.write_text("a b c d\nb c d e\n")
+  samples = tmp_path / "samples.txt"
+  samples.write_text("a b c d\n")
+  result = _run("experiments.evaluate", "--bleu=2",
+                f"--references={references}", f"--samples={samples}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert result.stdout.strip() == "BLEU-2 1.0000"
+  missing = _run("experiments.evaluate", "--bleu=2", f"--samples={samples}")
+  assert missing.returncode == 2 and "--bleu needs --references" in missing.stderr

@@ -1,0 +1,72 @@
+import random
+
+import pytest
+
+from seqgan_tf import bleu
+
+nltk_bleu = pytest.importorskip("nltk.translate.bleu_score")
+
+
+def _nltk(references, hypothesis, n):
+  return nltk_bleu.sentence_bleu(
+      references, hypothesis, weights=tuple(1.0 / n for _ in range(n)),
+      smoothing_function=nltk_bleu.SmoothingFunction().method1)
+
+
+def _random_corpus(rng, count, vocab, min_len, max_len):
+  return [[str(rng.randrange(vocab)) for _ in range(rng.randint(min_len,
+                                                                 max_len))]
+          for _ in range(count)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_nltk_on_random_corpora(seed):
+  rng = random.Random(seed)
+  vocab = rng.choice([3, 6, 20])  # Small vocabularies give many matches.
+  references = _random_corpus(rng, rng.randint(1, 30), vocab, 1, 12)
+  hypotheses = _random_corpus(rng, 40, vocab, 0, 14)
+  scorer = bleu.BleuScorer(references, max_n=5)
+  for n in range(1, 6):
+    for hypothesis in hypotheses:
+      assert scorer.sentence_bleu(hypothesis, n) == pytest.approx(
+          _nltk(references, hypothesis, n), abs=1e-9)
+
+
+def test_brevity_penalty_uses_closest_reference_length():
+  # Lengths 3 and 7 are equally close to 5: nltk picks the shorter, 3, so
+  # no penalty; with only the 7 the penalty is exp(1 - 7/5).
+  hypothesis = list("abcde")
+  both = bleu.BleuScorer([list("abc"), list("abcdefg")], max_n=2)
+  longer = bleu.BleuScorer([list("abcdefg")], max_n=2)
+  assert both.sentence_bleu(hypothesis, 2) == pytest.approx(
+      _nltk([list("abc"), list("abcdefg")], hypothesis, 2), abs=1e-12)
+  assert longer.sentence_bleu(hypothesis, 2) == pytest.approx(
+      _nltk([list("abcdefg")], hypothesis, 2), abs=1e-12)
+  assert longer.sentence_bleu(hypothesis, 2) < both.sentence_bleu(
+      hypothesis, 2)
+
+
+def test_poem_like_case_and_average():
+  references = ["床 前 明 月 光 ， 疑 是 地 上 霜 。".split(),
+                "举 头 望 明 月 ， 低 头 思 故 乡 。".split()]
+  hypotheses = ["床 前 望 明 月 ， 低 头 是 地 上 霜 。".split(),
+                "月 月 月 月 月 月".split(), []]
+  scorer = bleu.BleuScorer(references, max_n=2)
+  expected = sum(_nltk(references, h, 2) for h in hypotheses) / 3
+  assert scorer.average_bleu(hypotheses, 2) == pytest.approx(expected,
+                                                             abs=1e-12)
+  assert scorer.sentence_bleu([], 2) == 0.0
+
+
+def test_identical_hypothesis_scores_one():
+  scorer = bleu.BleuScorer([list("abcdef")], max_n=4)
+  assert scorer.sentence_bleu(list("abcdef"), 4) == pytest.approx(1.0)
+
+
+def test_bad_orders_are_rejected():
+  with pytest.raises(ValueError, match="must be >= 1"):
+    bleu.BleuScorer([["a"]], max_n=0)
+  with pytest.raises(ValueError, match="built for orders 1..2"):
+    bleu.BleuScorer([["a"]], max_n=2).sentence_bleu(["a"], 3)
+  with pytest.raises(ValueError, match="at least one reference"):
+    bleu.BleuScorer([], max_n=2)
