@@ -4,15 +4,13 @@ The oracle is a `Generator` with every parameter drawn N(0, 1), either from a
 seed or loaded from the authors' pickle (`target_params_py3.pkl`).
 """
 
-import hashlib
 import os
 import pickle
-import urllib.error
-import urllib.request
 
 import numpy as np
 import tensorflow as tf
 
+from seqgan_tf import download
 from seqgan_tf import generator as generator_lib
 
 PAPER_ORACLE_URL = (
@@ -62,14 +60,6 @@ def load_params(path):
   return list(params)
 
 
-def sha256_of(path):
-  digest = hashlib.sha256()
-  with open(path, "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-      digest.update(block)
-  return digest.hexdigest()
-
-
 def fetch_paper_params(cache_dir):
   """Path of the authors' oracle pickle, downloaded into `cache_dir` once.
 
@@ -77,22 +67,10 @@ def fetch_paper_params(cache_dir):
     ValueError: offline, or the file's sha256 is not the authors'.
   """
   path = os.path.join(cache_dir, PAPER_ORACLE_FILENAME)
-  if not os.path.isfile(path):
-    os.makedirs(cache_dir, exist_ok=True)
-    partial = path + ".partial"
-    try:
-      urllib.request.urlretrieve(PAPER_ORACLE_URL, partial)
-    except (urllib.error.URLError, OSError) as e:
-      raise ValueError(
-          f"--oracle=paper: could not download {PAPER_ORACLE_URL} ({e}); "
-          f"copy {PAPER_ORACLE_FILENAME} to {path} or pass "
-          "--oracle_params=FILE") from None
-    os.replace(partial, path)
-  digest = sha256_of(path)
-  if digest != PAPER_ORACLE_SHA256:
-    raise ValueError(f"{path}: sha256 {digest} is not the authors' "
-                     f"{PAPER_ORACLE_SHA256}; delete it and retry")
-  return path
+  return download.fetch(
+      PAPER_ORACLE_URL, PAPER_ORACLE_SHA256, path,
+      fix=f"--oracle=paper needs it: copy {PAPER_ORACLE_FILENAME} to {path} "
+      "or pass --oracle_params=FILE")
 
 
 def build(config, params):

@@ -82,7 +82,8 @@ def test_not_a_pickle_is_rejected(tmp_path):
 def test_paper_oracle_offline_fails_clearly(tmp_path, monkeypatch):
   def offline(*args, **kwargs):
     raise OSError("network is unreachable")
-  monkeypatch.setattr(oracle_lib.urllib.request, "urlretrieve", offline)
+  monkeypatch.setattr(oracle_lib.download.urllib.request, "urlretrieve",
+                      offline)
   with pytest.raises(ValueError, match="could not download"):
     oracle_lib.fetch_paper_params(str(tmp_path))
   assert not list(tmp_path.iterdir())  # Nothing half-written is left.

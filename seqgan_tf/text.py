@@ -1,0 +1,171 @@
+"""Text corpora as fixed-length token-id sequences (poems, speeches, music).
+
+One sequence per line; tokens are whitespace-separated words or single
+characters. The vocabulary is built from the training split only, with three
+reserved ids: 0 <pad> (fills short sequences), 1 <start> (G's start token,
+never a target) and 2 <unk> (tokens unseen in training).
+"""
+
+import collections
+import dataclasses
+import os
+import random
+
+import numpy as np
+
+PAD, START, UNK = "<pad>", "<start>", "<unk>"
+RESERVED = (PAD, START, UNK)
+PAD_ID, START_ID, UNK_ID = range(3)
+
+
+class DataError(ValueError):
+  """A corpus file the loader cannot use; the message names file and fix."""
+
+
+def read_corpus(path, level="word"):
+  """Lines of a UTF-8 corpus split into tokens; blank lines are skipped.
+
+  Args:
+    path: a text file, one sequence per line.
+    level: "word" splits on whitespace; "char" takes every non-space
+      character as a token.
+
+  Returns:
+    (sequences, blank_lines): list of token lists, and how many lines held
+    only whitespace.
+
+  Raises:
+    DataError: missing, empty, binary or non-UTF-8 file, or no tokens at all.
+  """
+  if level not in ("word", "char"):
+    raise DataError(f"--token_level={level}: must be 'word' or 'char'")
+  if not os.path.isfile(path):
+    raise DataError(f"--data_file={path}: no such file")
+  with open(path, "rb") as f:
+    raw = f.read()
+  if not raw:
+    raise DataError(f"--data_file={path}: the file is empty")
+  if b"\x00" in raw:
+    raise DataError(f"--data_file={path}: binary data (NUL bytes), expected "
+                    "UTF-8 text with one sequence per line")
+  try:
+    text = raw.decode("utf-8")
+  except UnicodeDecodeError as e:
+    raise DataError(f"--data_file={path}: not UTF-8 (byte {e.start}); "
+                    "convert it, e.g. iconv -t UTF-8") from None
+  sequences, blank_lines = [], 0
+  for line in text.splitlines():
+    tokens = line.split() if level == "word" else [c for c in line
+                                                     if not c.isspace()]
+    if tokens:
+      sequences.append(tokens)
+    else:
+      blank_lines += 1
+  if not sequences:
+    raise DataError(f"--data_file={path}: every line is blank; expected one "
+                    "sequence of tokens per line")
+  return sequences, blank_lines
+
+
+@dataclasses.dataclass(frozen=True)
+class Vocabulary:
+  """Token <-> id maps; ids 0-2 are <pad>, <start>, <unk>."""
+  tokens: tuple
+
+  @classmethod
+  def build(cls, sequences, vocab_size=0):
+    """The training split's tokens, most frequent first (ties by first use).
+
+    Args:
+      sequences: token lists of the training split.
+      vocab_size: 0 for every token; else the exact size, which must hold
+        every training token plus the 3 reserved ids.
+
+    Raises:
+      DataError: `vocab_size` is too small for the corpus.
+    """
+    counts = collections.Counter(t for seq in sequences for t in seq)
+    needed = len(counts) + len(RESERVED)
+    if vocab_size and vocab_size < needed:
+      raise DataError(f"--vocab_size={vocab_size} is too small: the training "
+                      f"split has {len(counts)} distinct tokens + "
+                      f"{len(RESERVED)} reserved ids; pass --vocab_size="
+                      f"{needed} or 0 (automatic)")
+    ordered = sorted(counts, key=lambda t: -counts[t])  # sorted() is stable.
+    return cls(RESERVED + tuple(ordered))
+
+  def __len__(self):
+    return len(self.tokens)
+
+  @property
+  def index(self):
+    return {t: i for i, t in enumerate(self.tokens)}
+
+  def encode(self, sequences, seq_len):
+    """int32 [N, seq_len]: ids, unknown -> <unk>, padded with <pad>.
+
+    Sequences longer than `seq_len` must have been cut or dropped before
+    (see `fit_length`).
+    """
+    index = self.index
+    out = np.full([len(sequences), seq_len], PAD_ID, np.int32)
+    for row, seq in enumerate(sequences):
+      if len(seq) > seq_len:
+        raise ValueError(f"sequence {row} has {len(seq)} tokens > seq_len="
+                         f"{seq_len}")
+      out[row, :len(seq)] = [index.get(t, UNK_ID) for t in seq]
+    return out
+
+  def decode(self, ids):
+    """Token lists from id rows, stopping at the first <pad>."""
+    decoded = []
+    for row in np.asarray(ids):
+      tokens = []
+      for i in row:
+        if i == PAD_ID:
+          break
+        tokens.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
+      decoded.append(tokens)
+    return decoded
+
+
+def fit_length(sequences, seq_len, overlong="cut"):
+  """Applies the `--overlong` policy to sequences longer than `seq_len`.
+
+  Args:
+    sequences: token lists.
+    seq_len: the model's length T.
+    overlong: "cut" keeps the first seq_len tokens, "drop" removes the
+      sequence, "error" refuses the corpus.
+
+  Returns:
+    (sequences, number of overlong sequences).
+  """
+  if overlong not in ("cut", "drop", "error"):
+    raise DataError(f"--overlong={overlong}: must be cut, drop or error")
+  longest = max(len(s) for s in sequences)
+  overlong_count = sum(len(s) > seq_len for s in sequences)
+  if overlong_count and overlong == "error":
+    raise DataError(f"{overlong_count} sequences are longer than --seq_len="
+                    f"{seq_len} (longest {longest}): raise --seq_len or pass "
+                    "--overlong=cut or drop")
+  if overlong == "drop":
+    return [s for s in sequences if len(s) <= seq_len], overlong_count
+  return [s[:seq_len] for s in sequences], overlong_count
+
+
+def split(sequences, test_size, seed):
+  """A fixed, seeded held-out split: (train, test), test of `test_size`.
+
+  The lines are shuffled with `random.Random(seed)`, so a split depends only
+  on the corpus and the seed.
+  """
+  if not 0 < test_size < len(sequences):
+    raise DataError(f"--test_size={test_size}: must be in [1, "
+                    f"{len(sequences) - 1}] for a corpus of {len(sequences)} "
+                    "sequences")
+  order = list(range(len(sequences)))
+  random.Random(seed).shuffle(order)
+  test = [sequences[i] for i in sorted(order[:test_size])]
+  train = [sequences[i] for i in sorted(order[test_size:])]
+  return train, test
