@@ -123,7 +123,7 @@ def main(argv):
     raise app.UsageError(f"--phases: unknown {sorted(unknown)}; choose from "
                          f"{','.join(PHASES)}")
   if FLAGS.preset == "paper":
-    config = config_lib.SyntheticConfig()
+    config = config_lib.SeqGANConfig()
   else:
     from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not-at-top
     config = tiny_synthetic_config()

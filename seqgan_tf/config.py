@@ -2,7 +2,7 @@
 
 Flags live in `experiments/`; they are turned into these dataclasses once and
 the library reads nothing else. Defaults are the paper's / authors' values
-(LantaoYu/SeqGAN, `sequence_gan.py`), so `SyntheticConfig()` is the paper run.
+(LantaoYu/SeqGAN, `sequence_gan.py`), so `SeqGANConfig()` is the paper's synthetic run.
 """
 
 import dataclasses
@@ -100,8 +100,8 @@ class DiscriminatorConfig:
 
 
 @dataclasses.dataclass(frozen=True)
-class SyntheticConfig:
-  """One run of the synthetic-oracle experiment (paper Section 4).
+class SeqGANConfig:
+  """One SeqGAN run: models, schedule and evaluation (paper Algorithm 1).
 
   Attributes:
     generator: G's architecture and optimiser.
@@ -110,8 +110,9 @@ class SyntheticConfig:
       (the paper's MLE baseline: pre-training simply continues for
       `adversarial_epochs` more epochs, no D at all).
     batch_size: sequences per G and D batch.
-    num_samples: oracle samples used as training data; also the number of
-      negatives generated for every D round.
+    num_samples: oracle samples used as training data (synthetic task); a
+      text task trains on its training split. Every D round generates as many
+      negatives as there are real sequences.
     pretrain_g_epochs: MLE epochs of G pre-training.
     pretrain_d_rounds: D pre-training rounds, each with fresh negatives.
     adversarial_epochs: adversarial epochs (Algorithm 1's outer loop).
@@ -122,11 +123,10 @@ class SyntheticConfig:
     rollout_num: Monte-Carlo rollouts N per prefix, Eq. (4).
     rollout_update_rate: r in beta <- r*beta + (1-r)*theta after every
       adversarial epoch; 0 is the paper's beta <- theta.
-    eval_every: NLL-oracle every this many G epochs (and at each phase end).
-    eval_samples: generated sequences per NLL-oracle evaluation.
-    final_eval_samples: generated sequences for the final NLL-oracle.
-    oracle_seed: seed of the random N(0,1) oracle when no params are loaded.
-    oracle_stddev: stddev of that random oracle.
+    eval_every: evaluate G (NLL-oracle, BLEU) every this many G epochs and
+      at each phase end.
+    eval_samples: generated sequences per evaluation.
+    final_eval_samples: generated sequences for the final evaluation.
     seed: seeds every TF random number generator of the run.
     checkpoint_every: save a checkpoint every this many epochs/rounds.
   """
@@ -146,8 +146,6 @@ class SyntheticConfig:
   eval_every: int = 5
   eval_samples: int = 10000
   final_eval_samples: int = 100000
-  oracle_seed: int = 0
-  oracle_stddev: float = 1.0
   seed: int = 88
   checkpoint_every: int = 1
 

@@ -49,7 +49,10 @@ def write_scalars(writer, step, **values):
         tf.summary.scalar(name, value)
 
 
-def write_samples(writer, step, name, lines):
-  """Sequences as a one-column table in TensorBoard's text tab."""
+def write_samples(writer, step, name, samples):
+  """Samples in TensorBoard's text tab, one markdown paragraph each.
+
+  A sample may hold markdown line breaks ("  \n"), e.g. a poem's lines.
+  """
   with writer.as_default(step=step):
-    tf.summary.text(name, tf.constant([[line] for line in lines]))
+    tf.summary.text(name, "\n\n".join(samples))

@@ -1,4 +1,4 @@
-"""SeqGAN training (Algorithm 1) on the synthetic oracle.
+"""SeqGAN training (Algorithm 1) on any task: the synthetic oracle or a corpus.
 
 The outer loop is eager Python: it owns the schedule, checkpoints, logs and
 TensorBoard summaries. Whole epochs of G, D and the policy-gradient step run
@@ -22,7 +22,6 @@ from seqgan_tf import config as config_lib
 from seqgan_tf import discriminator as discriminator_lib
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import losses
-from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import progress
 from seqgan_tf import rollout as rollout_lib
 
@@ -59,7 +58,7 @@ def _clip_and_apply(optimizer, tape, loss, variables, clip_norm):
 class SeqGAN:
   """G, D, the rollout policy, their optimisers and the steps that train them.
 
-  Built from a `SyntheticConfig` only (never from flags), so tests can make one
+  Built from a `SeqGANConfig` only (never from flags), so tests can make one
   with a tiny config.
   """
 
@@ -179,31 +178,32 @@ def _check_finite(value, phase, epoch, what):
   return value
 
 
-def _format_tokens(tokens):
-  return [" ".join(map(str, row)) for row in np.asarray(tokens)]
-
-
-class SyntheticExperiment:
-  """The paper's synthetic-oracle experiment in one run directory.
+class Experiment:
+  """One SeqGAN (or MLE-baseline) run of a task in one run directory.
 
   `run_dir` receives config.json, checkpoints/, TensorBoard events, samples.txt
   and results.json. Starting again in the same directory resumes from the
   latest checkpoint.
+
+  Args:
+    config: `SeqGANConfig`.
+    task: `tasks.OracleTask` or `tasks.TextTask`: the real data, the metrics
+      and how samples print.
+    run_dir: the run directory.
   """
 
-  def __init__(self, config, oracle_params, run_dir):
+  def __init__(self, config, task, run_dir):
     self.config = config.validate()
+    self.task = task
     self.run_dir = run_dir
     self.model = SeqGAN(config)
-    self.oracle = oracle_lib.build(config.generator, oracle_params)
-    self.nll_oracle = oracle_lib.make_nll_fn(self.oracle)
     # Evaluation draws from its own generator, so how often it runs does not
     # change the training trajectory.
     self.eval_rng = tf.random.Generator.from_seed(config.seed + 2)
     self.phase = tf.Variable(G_PRETRAIN, dtype=tf.int64, trainable=False)
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)  # In phase.
     self.real_data = tf.Variable(
-        tf.zeros([config.num_samples, config.generator.seq_len], tf.int32),
+        tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
         trainable=False)
     self.checkpoint = tf.train.Checkpoint(
         phase=self.phase, epoch=self.epoch, real_data=self.real_data,
@@ -220,8 +220,9 @@ class SyntheticExperiment:
     """Checks the directory is this run's, restores or starts it."""
     os.makedirs(self.run_dir, exist_ok=True)
     config_path = os.path.join(self.run_dir, "config.json")
-    config_json = json.dumps(config_lib.to_dict(self.config), indent=2,
-                             sort_keys=True)
+    config_json = json.dumps(
+        dict(config=config_lib.to_dict(self.config),
+             task=self.task.description), indent=2, sort_keys=True)
     if os.path.exists(config_path):
       with open(config_path) as f:
         if json.load(f) != json.loads(config_json):
@@ -241,9 +242,7 @@ class SyntheticExperiment:
                    PHASE_NAMES[int(self.phase)], int(self.epoch))
     else:
       logging.info("Starting a new run in %s", self.run_dir)
-      oracle_rng = tf.random.Generator.from_seed(self.config.seed + 1)
-      self.real_data.assign(
-          self.oracle.sample(self.config.num_samples, oracle_rng))
+      self.real_data.assign(self.task.real_data(self.config.seed + 1))
       with open(config_path, "w") as f:
         f.write(config_json + "\n")
     self.writer = tf.summary.create_file_writer(self.run_dir)
@@ -277,15 +276,20 @@ class SyntheticExperiment:
   # --- evaluation -----------------------------------------------------------
 
   def _evaluate(self, step, label, num_samples=None):
-    """NLL-oracle of fresh G samples, logged at `step` on the epoch axis."""
+    """The task's metrics on fresh G samples, logged at `step` (G epochs)."""
     samples = self.model.generate(num_samples or self.config.eval_samples,
                                   self.eval_rng)
-    nll = float(self.nll_oracle(samples))
-    progress.write_scalars(self.writer, step, nll_oracle=nll)
+    metrics = self.task.evaluate(samples, self.model.generator)
+    progress.write_scalars(self.writer, step, **metrics)
     progress.write_samples(self.writer, step, "samples",
-                           _format_tokens(samples[:8]))
-    logging.info("NLL-oracle %s: %.4f", label, nll)
-    return nll, samples
+                           self.task.format_samples(samples[:8]))
+    logging.info("Evaluation %s: %s", label,
+                 " ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
+    return metrics, samples
+
+  def _headline(self, metrics):
+    """The first metric (NLL-oracle, BLEU-n) for the progress line."""
+    return {k: v for k, v in list(metrics.items())[:1]} if metrics else {}
 
   def _due(self, epoch, total):
     return epoch % self.config.eval_every == 0 or epoch == total - 1
@@ -300,12 +304,12 @@ class SyntheticExperiment:
       timer.start()
       loss = _check_finite(float(self.model.mle_epoch(self.real_data)), phase,
                            epoch, "MLE loss")
-      nll = None
+      metrics = {}
       if self._due(epoch, total):
-        nll, _ = self._evaluate(step_offset + epoch, f"epoch {epoch}")
+        metrics, _ = self._evaluate(step_offset + epoch, f"epoch {epoch}")
       timer.stop()
       progress.write_scalars(self.writer, step_offset + epoch, mle_loss=loss)
-      timer.log(epoch + 1, mle_loss=loss, nll_oracle=nll)
+      timer.log(epoch + 1, mle_loss=loss, **self._headline(metrics))
       self._end_epoch(phase, epoch + 1, total)
 
   def _run_d_pretrain(self, first_round):
@@ -332,9 +336,9 @@ class SyntheticExperiment:
       for _ in range(cfg.g_steps):
         pg_loss, reward = self.model.policy_gradient_step()
         _check_finite(float(pg_loss), ADVERSARIAL, epoch, "policy-gradient loss")
-      nll = None
+      metrics = {}
       if self._due(epoch, total):
-        nll, _ = self._evaluate(step, f"adversarial epoch {epoch}")
+        metrics, _ = self._evaluate(step, f"adversarial epoch {epoch}")
       self.model.rollout.update(self.model.generator)
       d_loss = float(np.mean([self.model.train_discriminator(self.real_data)
                               for _ in range(cfg.d_steps)]))
@@ -343,7 +347,7 @@ class SyntheticExperiment:
       progress.write_scalars(self.writer, step, pg_loss=float(pg_loss),
                              mean_reward=float(reward), d_loss=d_loss)
       timer.log(epoch + 1, pg_loss=float(pg_loss), mean_reward=float(reward),
-                d_loss=d_loss, nll_oracle=nll)
+                d_loss=d_loss, **self._headline(metrics))
       self._end_epoch(ADVERSARIAL, epoch + 1, total)
 
   def run(self):
@@ -387,14 +391,16 @@ class SyntheticExperiment:
         self._run_mle(ADVERSARIAL, epoch, cfg.adversarial_epochs,
                       cfg.pretrain_g_epochs)
     final_step = cfg.pretrain_g_epochs + cfg.adversarial_epochs
-    nll, samples = self._evaluate(final_step, "final",
-                                  num_samples=cfg.final_eval_samples)
-    with open(os.path.join(self.run_dir, "samples.txt"), "w") as f:
-      f.write("\n".join(_format_tokens(samples[:10000])) + "\n")
-    results = dict(mode=cfg.mode, nll_oracle_final=nll,
-                   final_eval_samples=cfg.final_eval_samples,
+    metrics, samples = self._evaluate(final_step, "final",
+                                      num_samples=cfg.final_eval_samples)
+    with open(os.path.join(self.run_dir, "samples.txt"), "w",
+              encoding="utf-8") as f:
+      for sample in self.task.format_samples(samples[:10000]):
+        f.write(sample.replace("  \n", " ") + "\n")
+    results = dict(mode=cfg.mode, final_eval_samples=cfg.final_eval_samples,
                    epochs=final_step,
-                   wall_seconds_this_start=time.monotonic() - started)
+                   wall_seconds_this_start=time.monotonic() - started,
+                   **{f"{k}_final": v for k, v in metrics.items()})
     with open(results_path, "w") as f:
       json.dump(results, f, indent=2)
     self._save(DONE, 0)

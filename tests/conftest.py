@@ -29,7 +29,7 @@ def tiny_synthetic_config(**changes):
                 adversarial_epochs=2, d_steps=1, k_epochs=1, rollout_num=2,
                 eval_every=1, eval_samples=16, final_eval_samples=16)
   values.update(changes)
-  return config_lib.SyntheticConfig(**values)
+  return config_lib.SeqGANConfig(**values)
 
 
 @pytest.fixture

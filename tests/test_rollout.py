@@ -93,8 +93,10 @@ def test_adversarial_phase_starts_with_beta_equal_to_pretrained_theta(tmp_path):
   from seqgan_tf import train
   from tests.conftest import tiny_synthetic_config
   config = tiny_synthetic_config(adversarial_epochs=1, rollout_update_rate=0.5)
-  experiment = train.SyntheticExperiment(
-      config, oracle_lib.random_params(config.generator, 0), str(tmp_path))
+  from seqgan_tf import tasks
+  task = tasks.OracleTask(config,
+                          oracle_lib.random_params(config.generator, 0), {})
+  experiment = train.Experiment(config, task, str(tmp_path))
   experiment._prepare_run_dir()
   experiment._run_mle(train.G_PRETRAIN, 0, 2, 0)
   pretrained = [w.numpy() for w in experiment.model.generator.weights]

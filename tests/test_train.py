@@ -6,12 +6,17 @@ import pytest
 import tensorflow as tf
 
 from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import tasks
 from seqgan_tf import train
 from tests.conftest import tiny_synthetic_config
 
 
 def _oracle_params(config):
   return oracle_lib.random_params(config.generator, seed=0)
+
+
+def _task(config):
+  return tasks.OracleTask(config, _oracle_params(config), {"oracle_seed": 0})
 
 
 def test_mle_epoch_loss_falls():
@@ -88,8 +93,7 @@ def _events_scalars(run_dir, tag):
 def test_experiment_end_to_end_writes_everything(tmp_path):
   config = tiny_synthetic_config()
   run_dir = str(tmp_path / "run")
-  results = train.SyntheticExperiment(config, _oracle_params(config),
-                                      run_dir).run()
+  results = train.Experiment(config, _task(config), run_dir).run()
   assert np.isfinite(results["nll_oracle_final"])
   for name in ("config.json", "results.json", "samples.txt", "checkpoints"):
     assert os.path.exists(os.path.join(run_dir, name)), name
@@ -103,7 +107,7 @@ def test_experiment_end_to_end_writes_everything(tmp_path):
 def test_mle_mode_continues_pretraining_without_d(tmp_path):
   config = tiny_synthetic_config(mode="mle")
   run_dir = str(tmp_path / "mle")
-  train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+  train.Experiment(config, _task(config), run_dir).run()
   assert sorted(_events_scalars(run_dir, "nll_oracle")) == [0, 1, 2, 3, 4]
   assert _events_scalars(run_dir, "d_loss") == {}
 
@@ -111,12 +115,10 @@ def test_mle_mode_continues_pretraining_without_d(tmp_path):
 def test_finished_run_is_not_rerun(tmp_path):
   config = tiny_synthetic_config(adversarial_epochs=1)
   run_dir = str(tmp_path / "run")
-  first = train.SyntheticExperiment(config, _oracle_params(config),
-                                    run_dir).run()
+  first = train.Experiment(config, _task(config), run_dir).run()
   with open(os.path.join(run_dir, "samples.txt")) as f:
     samples = f.read()
-  again = train.SyntheticExperiment(config, _oracle_params(config),
-                                    run_dir).run()
+  again = train.Experiment(config, _task(config), run_dir).run()
   assert again == first
   with open(os.path.join(run_dir, "samples.txt")) as f:
     assert f.read() == samples
@@ -125,12 +127,12 @@ def test_finished_run_is_not_rerun(tmp_path):
 def test_other_config_in_run_dir_is_refused(tmp_path):
   config = tiny_synthetic_config(adversarial_epochs=0)
   run_dir = str(tmp_path / "run")
-  train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+  train.Experiment(config, _task(config), run_dir).run()
   with open(os.path.join(run_dir, "config.json")) as f:
     saved = f.read()
   other = tiny_synthetic_config(adversarial_epochs=0, batch_size=4)
   with pytest.raises(train.RunDirError, match="another config.json"):
-    train.SyntheticExperiment(other, _oracle_params(other), run_dir).run()
+    train.Experiment(other, _task(other), run_dir).run()
   with open(os.path.join(run_dir, "config.json")) as f:
     assert f.read() == saved
 
@@ -138,12 +140,11 @@ def test_other_config_in_run_dir_is_refused(tmp_path):
 def test_resume_continues_from_checkpoint(tmp_path):
   config = tiny_synthetic_config(pretrain_g_epochs=3)
   run_dir = str(tmp_path / "run")
-  experiment = train.SyntheticExperiment(config, _oracle_params(config),
-                                         run_dir)
+  experiment = train.Experiment(config, _task(config), run_dir)
   experiment._prepare_run_dir()
   experiment._run_mle(train.G_PRETRAIN, 0, 2, 0)  # Stopped after 2 epochs.
   real = experiment.real_data.numpy()
-  resumed = train.SyntheticExperiment(config, _oracle_params(config), run_dir)
+  resumed = train.Experiment(config, _task(config), run_dir)
   resumed._prepare_run_dir()
   assert int(resumed.phase) == train.G_PRETRAIN and int(resumed.epoch) == 2
   np.testing.assert_array_equal(resumed.real_data.numpy(), real)
@@ -155,7 +156,7 @@ def test_resume_continues_from_checkpoint(tmp_path):
 def test_truncated_checkpoint_is_refused_and_kept(tmp_path):
   config = tiny_synthetic_config(adversarial_epochs=0)
   run_dir = str(tmp_path / "run")
-  train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+  train.Experiment(config, _task(config), run_dir).run()
   data_files = [os.path.join(run_dir, "checkpoints", f)
                 for f in os.listdir(os.path.join(run_dir, "checkpoints"))
                 if ".data-" in f]
@@ -164,15 +165,14 @@ def test_truncated_checkpoint_is_refused_and_kept(tmp_path):
     f.truncate(100)
   before = sorted(os.listdir(os.path.join(run_dir, "checkpoints")))
   with pytest.raises(train.RunDirError, match="cannot restore"):
-    train.SyntheticExperiment(config, _oracle_params(config), run_dir).run()
+    train.Experiment(config, _task(config), run_dir).run()
   assert sorted(os.listdir(os.path.join(run_dir, "checkpoints"))) == before
 
 
 def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
   config = tiny_synthetic_config(pretrain_g_epochs=3)
   run_dir = str(tmp_path / "run")
-  experiment = train.SyntheticExperiment(config, _oracle_params(config),
-                                         run_dir)
+  experiment = train.Experiment(config, _task(config), run_dir)
   calls = []
   real_epoch = experiment.model.mle_epoch
 
@@ -184,6 +184,6 @@ def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
   with pytest.raises(FloatingPointError, match="g-pretrain, epoch 1"):
     experiment.run()
   assert experiment.manager.latest_checkpoint.endswith("ckpt-1")
-  resumed = train.SyntheticExperiment(config, _oracle_params(config), run_dir)
+  resumed = train.Experiment(config, _task(config), run_dir)
   resumed._prepare_run_dir()
   assert int(resumed.epoch) == 1

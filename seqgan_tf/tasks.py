@@ -1,0 +1,124 @@
+"""What an experiment trains on and how it scores G: the oracle or a corpus.
+
+A task gives the real sequences, evaluates generated samples (the metrics
+logged to TensorBoard on the epoch axis) and formats samples for people.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from seqgan_tf import bleu
+from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import text
+
+
+class OracleTask:
+  """The synthetic experiment: a random LSTM plays the real distribution.
+
+  Args:
+    config: the run's `SeqGANConfig`; the oracle has G's architecture.
+    oracle_params: the oracle's 15 arrays (authors' layout).
+    description: where the oracle came from, saved in config.json.
+  """
+
+  def __init__(self, config, oracle_params, description):
+    self.oracle = oracle_lib.build(config.generator, oracle_params)
+    self._nll_oracle = oracle_lib.make_nll_fn(self.oracle)
+    self.num_real = config.num_samples
+    self.description = dict(task="oracle", **description)
+
+  def real_data(self, seed):
+    """`num_samples` oracle samples, int32 [N, T]."""
+    return self.oracle.sample(self.num_real,
+                              tf.random.Generator.from_seed(seed))
+
+  def evaluate(self, samples, generator):
+    del generator  # NLL-oracle needs only the samples.
+    return {"nll_oracle": float(self._nll_oracle(samples))}
+
+  def format_samples(self, tokens):
+    return [" ".join(map(str, row)) for row in np.asarray(tokens)]
+
+
+class TextTask:
+  """A real-world corpus scored by BLEU against a held-out test set.
+
+  Args:
+    vocab: `text.Vocabulary` of the training split.
+    train: token lists G and D train on.
+    test: token lists, the BLEU references and the test-NLL set.
+    heldout: real token lists kept out of training and test: their BLEU is
+      the "real data" row of the paper's tables.
+    seq_len: the model's length T.
+    bleu_orders: the BLEU-n reported, e.g. (2,) for poems, (3, 4) for Obama.
+    line_length: tokens per printed line (5-character poems print as four
+      lines); None prints one line.
+    description: the corpus and split, saved in config.json.
+  """
+
+  def __init__(self, vocab, train, test, heldout, seq_len, bleu_orders,
+               line_length=None, description=None):
+    self.vocab = vocab
+    self.seq_len = seq_len
+    self.bleu_orders = tuple(bleu_orders)
+    self.line_length = line_length
+    self._train = vocab.encode(train, seq_len)
+    self._test = vocab.encode(test, seq_len)
+    self.num_real = len(self._train)
+    self.heldout = heldout
+    self.scorer = bleu.BleuScorer(test, max(self.bleu_orders))
+    self._nll_fns = {}
+    self.description = dict(task="text", **(description or {}))
+
+  def real_data(self, seed):
+    del seed  # The training split is fixed.
+    return self._train
+
+  def bleu(self, sequences):
+    """{"bleuN": mean sentence BLEU-N against the test set} per order."""
+    return {f"bleu{n}": self.scorer.average_bleu(sequences, n)
+            for n in self.bleu_orders}
+
+  def real_data_scores(self):
+    """BLEU of the held-out real sequences: the tables' "real data" row."""
+    return self.bleu(self.heldout)
+
+  def evaluate(self, samples, generator):
+    if id(generator) not in self._nll_fns:
+      self._nll_fns[id(generator)] = oracle_lib.make_nll_fn(generator)
+    metrics = self.bleu(self.vocab.decode(samples))
+    metrics["nll_test"] = float(self._nll_fns[id(generator)](self._test))
+    return metrics
+
+  def format_samples(self, tokens):
+    """Decoded sequences; a poem's lines joined by markdown line breaks."""
+    formatted = []
+    for seq in self.vocab.decode(tokens):
+      if self.line_length:
+        lines = [" ".join(seq[i:i + self.line_length])
+                 for i in range(0, len(seq), self.line_length)]
+        formatted.append("  \n".join(lines))
+      else:
+        formatted.append(" ".join(seq))
+    return formatted
+
+
+def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
+                   heldout_size, split_seed, bleu_orders, line_length=None):
+  """Reads, splits and encodes a corpus into a `TextTask`.
+
+  Returns:
+    (task, notes): notes are counts worth logging (blank, overlong lines).
+  """
+  sequences, blank = text.read_corpus(data_file, level)
+  sequences, overlong_count = text.fit_length(sequences, seq_len, overlong)
+  train, held = text.split(sequences, test_size + heldout_size, split_seed)
+  test, heldout = held[:test_size], held[test_size:]
+  vocab = text.Vocabulary.build(train, vocab_size)
+  description = dict(data_file=data_file, sequences=len(sequences),
+                     train=len(train), test=len(test), heldout=len(heldout),
+                     split_seed=split_seed, vocab_size=len(vocab),
+                     overlong=overlong)
+  notes = dict(blank_lines=blank, overlong_lines=overlong_count)
+  return TextTask(vocab, train, test, heldout, seq_len, bleu_orders,
+                  line_length, description), notes
