@@ -11,8 +11,11 @@ FLAGS ?=
 # otherwise --oracle=paper downloads it into save/oracle/ (sha256-checked).
 SHARED_ORACLE := $(wildcard ../shared/data/oracle/target_params_py3.pkl)
 ORACLE ?= $(if $(SHARED_ORACLE),--oracle_params=$(SHARED_ORACLE),--oracle=paper)
+# The poem corpus: a local copy beside the checkout, otherwise downloaded.
+SHARED_POEMS := $(wildcard ../shared/data/poetry/shi.txt)
+POEMS ?= $(if $(SHARED_POEMS),--data_file=$(SHARED_POEMS),)
 
-.PHONY: install synthetic synthetic-seqgan synthetic-mle smoke tensorboard test bench clean
+.PHONY: install synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +33,11 @@ synthetic-seqgan: install
 
 synthetic-mle: install
 	$(PY) -m experiments.synthetic --preset=$(PRESET) --mode=mle $(ORACLE) $(FLAGS)
+
+# MLE, then SeqGAN; each updates save/poetry/$(PRESET)_results.md.
+poetry: install
+	$(PY) -m experiments.poetry --preset=$(PRESET) --mode=mle $(POEMS) $(FLAGS)
+	$(PY) -m experiments.poetry --preset=$(PRESET) --mode=seqgan $(POEMS) $(FLAGS)
 
 smoke: install
 	$(PY) -m experiments.synthetic --preset=smoke $(FLAGS)

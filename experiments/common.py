@@ -4,6 +4,7 @@ Each entry point defines its task's flags and presets, then calls these:
 flags become one frozen `SeqGANConfig`; the library never reads flags.
 """
 
+import logging as python_logging
 import os
 import shutil
 import sys
@@ -179,9 +180,16 @@ def run_experiment(flag_values, config, task):
   return results
 
 
+class _DropSaverChatter(python_logging.Filter):
+  """TF's checkpoint saver logs an INFO line per save through absl."""
+
+  def filter(self, record):
+    return "functional_saver" not in record.pathname
+
+
 def main(run, argv):
   """Calls `run(FLAGS)`, turning known failures into one line and a status."""
-  tf.get_logger().setLevel("WARNING")  # TF's per-save INFO lines.
+  logging.get_absl_handler().addFilter(_DropSaverChatter())
   if len(argv) > 1:
     cli.fail(f"unexpected arguments: {' '.join(argv[1:])}")
   try:

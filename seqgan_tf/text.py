@@ -37,7 +37,7 @@ def read_corpus(path, level="word"):
   Raises:
     DataError: missing, empty, binary or non-UTF-8 file, or no tokens at all.
   """
-  if level not in ("word", "char"):
+  if level not in ("word", "char"):  # The flag enum also checks this.
     raise DataError(f"--token_level={level}: must be 'word' or 'char'")
   if not os.path.isfile(path):
     raise DataError(f"--data_file={path}: no such file")

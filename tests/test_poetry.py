@@ -1,0 +1,83 @@
+"""The text task and `experiments.poetry`, on a tiny corpus the test writes."""
+
+import os
+import random
+
+import numpy as np
+import pytest
+
+from seqgan_tf import generator as generator_lib
+from seqgan_tf import tasks
+from tests.conftest import tiny_generator_config
+from tests.test_cli import _run
+
+CHARS = "春花秋月何时了往事知多少"
+
+
+def _write_corpus(path, count=60, seed=0):
+  rng = random.Random(seed)
+  with open(path, "w", encoding="utf-8") as f:
+    for _ in range(count):
+      first = [rng.choice(CHARS) for _ in range(3)]
+      second = [rng.choice(CHARS) for _ in range(3)]
+      f.write(" ".join(first + ["，"] + second + ["。"]) + "\n")
+  return str(path)
+
+
+def test_text_task_splits_scores_and_formats(tmp_path):
+  corpus = _write_corpus(tmp_path / "poems.txt")
+  task, notes = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
+                                     bleu_orders=(2,), line_length=4)
+  assert notes == dict(blank_lines=0, overlong_lines=0)
+  assert task.num_real == 45 and task.real_data(0).shape == (45, 8)
+  assert len(task.vocab) == len(CHARS) + 2 + 3  # + punctuation + reserved.
+  real = task.real_data_scores()["bleu2"]
+  assert 0.0 < real <= 1.0
+  generator = generator_lib.Generator(
+      tiny_generator_config(vocab_size=len(task.vocab), seq_len=8))
+  metrics = task.evaluate(task.real_data(0)[:20], generator)
+  assert set(metrics) == {"bleu2", "nll_test"}
+  assert metrics["nll_test"] == pytest.approx(np.log(len(task.vocab)), rel=0.2)
+  poem = task.format_samples(task.real_data(0)[:1])[0]
+  assert poem.count("  \n") == 1 and poem.split("  \n")[0].endswith("，")
+
+
+def test_poetry_smoke_end_to_end(tmp_path):
+  corpus = _write_corpus(tmp_path / "poems.txt")
+  save_dir = str(tmp_path / "poetry")
+  for mode in ("mle", "seqgan"):
+    result = _run("experiments.poetry", "--preset=smoke", f"--mode={mode}",
+                  f"--data_file={corpus}", f"--save_dir={save_dir}")
+    assert result.returncode == 0, result.stderr[-3000:]
+  with open(os.path.join(save_dir, "smoke_results.md"), encoding="utf-8") as f:
+    table = f.read()
+  for row in ("| mle |", "| seqgan |", "| real data |"):
+    assert row in table
+  samples = os.path.join(save_dir, "smoke_seqgan", "samples.txt")
+  with open(samples, encoding="utf-8") as f:
+    assert all(c in CHARS + "，。" for c in f.readline().split())
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"\x89PNG\x00\x00", "binary data"),
+    (b"\xff\xfe\xfa\n", "not UTF-8"),
+])
+def test_bad_corpus_is_one_clear_line(tmp_path, content, message):
+  corpus = tmp_path / "bad.txt"
+  corpus.write_bytes(content)
+  result = _run("experiments.poetry", "--preset=smoke",
+                f"--data_file={corpus}", f"--save_dir={tmp_path / 'out'}")
+  assert result.returncode == 2
+  assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_vocab_too_small_and_overlong_error(tmp_path):
+  corpus = _write_corpus(tmp_path / "poems.txt")
+  result = _run("experiments.poetry", "--preset=smoke", "--vocab_size=5",
+                f"--data_file={corpus}", f"--save_dir={tmp_path / 'out'}")
+  assert result.returncode == 2 and "--vocab_size=5 is too small" in result.stderr
+  result = _run("experiments.poetry", "--preset=smoke", "--seq_len=6",
+                "--overlong=error", f"--data_file={corpus}",
+                f"--save_dir={tmp_path / 'out'}")
+  assert result.returncode == 2 and "longer than --seq_len=6" in result.stderr
