@@ -15,7 +15,7 @@ ORACLE ?= $(if $(SHARED_ORACLE),--oracle_params=$(SHARED_ORACLE),--oracle=paper)
 SHARED_POEMS := $(wildcard ../shared/data/poetry/shi.txt)
 POEMS ?= $(if $(SHARED_POEMS),--data_file=$(SHARED_POEMS),)
 
-.PHONY: install synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench clean
+.PHONY: install synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ test: install
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)
+
+bench-bleu: install
+	$(PY) -m benchmarks.bench_bleu $(POEMS)
 
 clean:
 	rm -rf $(VENV)
