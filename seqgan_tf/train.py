@@ -306,7 +306,8 @@ class Experiment:
                            epoch, "MLE loss")
       metrics = {}
       if self._due(epoch, total):
-        metrics, _ = self._evaluate(step_offset + epoch, f"epoch {epoch}")
+        metrics, _ = self._evaluate(step_offset + epoch,
+                                    f"G epoch {step_offset + epoch}")
       timer.stop()
       progress.write_scalars(self.writer, step_offset + epoch, mle_loss=loss)
       timer.log(epoch + 1, mle_loss=loss, **self._headline(metrics))
