@@ -1,6 +1,5 @@
 """Killing a run at any phase and starting it again loses nothing."""
 
-import glob
 import json
 import os
 import signal
@@ -8,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-import tensorflow as tf
-from tensorboard.backend.event_processing import event_file_loader
+
+from experiments import report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # A smoke run long enough to be interrupted in each phase.
@@ -52,14 +51,7 @@ def _interrupt(save_dir, after_line, signal_number):
 
 def _nll_curve(run_dir):
   """nll_oracle per step; a step logged again after a resume overrides."""
-  curve = {}
-  for path in sorted(glob.glob(os.path.join(run_dir, "events.out.tfevents*")),
-                     key=os.path.getmtime):
-    for event in event_file_loader.EventFileLoader(path).Load():
-      for value in event.summary.value:
-        if value.tag == "nll_oracle":
-          curve[event.step] = float(tf.make_ndarray(value.tensor))
-  return curve
+  return report.read_scalar(run_dir, "nll_oracle")
 
 
 @pytest.fixture(scope="module")

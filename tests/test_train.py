@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from experiments import report
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
 from seqgan_tf import train
@@ -80,14 +81,7 @@ def checkpoint_variables(model):
 
 
 def _events_scalars(run_dir, tag):
-  from tensorboard.backend.event_processing import event_accumulator
-  accumulator = event_accumulator.EventAccumulator(
-      run_dir, size_guidance={event_accumulator.TENSORS: 0})
-  accumulator.Reload()
-  if tag not in accumulator.Tags()["tensors"]:
-    return {}
-  return {e.step: float(tf.make_ndarray(e.tensor_proto))
-          for e in accumulator.Tensors(tag)}
+  return report.read_scalar(run_dir, tag)
 
 
 def test_experiment_end_to_end_writes_everything(tmp_path):
