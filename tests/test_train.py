@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from experiments import report
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
 from seqgan_tf import train
+from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_synthetic_config
 
 
@@ -181,3 +183,19 @@ def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
   resumed = train.Experiment(config, _task(config), run_dir)
   resumed._prepare_run_dir()
   assert int(resumed.epoch) == 1
+
+
+def test_foreign_checkpoint_is_refused(tmp_path):
+  """Checkpoints of another architecture under this run's config.json."""
+  other = tiny_synthetic_config(adversarial_epochs=0,
+                                generator=tiny_generator_config(hidden_dim=5))
+  train.Experiment(other, _task(other), str(tmp_path / "other")).run()
+  config = tiny_synthetic_config(adversarial_epochs=0)
+  run_dir = str(tmp_path / "run")
+  experiment = train.Experiment(config, _task(config), run_dir)
+  experiment.run()
+  shutil.rmtree(os.path.join(run_dir, "checkpoints"))
+  shutil.copytree(str(tmp_path / "other" / "checkpoints"),
+                  os.path.join(run_dir, "checkpoints"))
+  with pytest.raises(train.RunDirError, match="from another model"):
+    train.Experiment(config, _task(config), run_dir).run()
