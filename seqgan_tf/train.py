@@ -161,10 +161,11 @@ class SeqGAN:
 
   def train_discriminator(self, real):
     """One D round: fresh negatives, then `k_epochs` epochs on real+fake."""
-    fake = self.generate(tf.shape(real)[0])
+    count = int(real.shape[0])  # A Python int: one trace of `generate`.
+    fake = self.generate(count)
     tokens = tf.concat([real, fake], axis=0)
-    labels = tf.concat([tf.ones(tf.shape(real)[0], tf.int32),
-                        tf.zeros(tf.shape(fake)[0], tf.int32)], axis=0)
+    labels = tf.concat([tf.ones(count, tf.int32), tf.zeros(count, tf.int32)],
+                       axis=0)
     return float(np.mean([self.d_epoch(tokens, labels)
                           for _ in range(self.config.k_epochs)]))
 
