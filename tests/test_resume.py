@@ -81,13 +81,27 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path, uninterrupted,
   assert _nll_curve(run_dir) == reference_curve
 
 
-def test_sigterm_checkpoints_and_exits_cleanly(tmp_path, uninterrupted):
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_signal_checkpoints_and_exits_cleanly(tmp_path, uninterrupted,
+                                              signal_number):
   code, log = _interrupt(str(tmp_path), "[g-pretrain] epoch 1/4",
-                         signal.SIGTERM)
-  assert code == 128 + signal.SIGTERM
-  assert "SIGTERM: stopped after epoch" in log
+                         signal_number)
+  assert code == 128 + signal_number
+  assert f"{signal.Signals(signal_number).name}: stopped after epoch" in log
   assert "Traceback" not in log
   resumed = _run_to_end(str(tmp_path))
   assert "Resumed from" in resumed
+  with open(os.path.join(str(tmp_path), "smoke_seqgan", "results.json")) as f:
+    assert json.load(f)["nll_oracle_final"] == uninterrupted[0]
+
+
+def test_overwrite_starts_afresh(tmp_path, uninterrupted):
+  _run_to_end(str(tmp_path))
+  result = subprocess.run(_command(str(tmp_path)) + ["--overwrite"], cwd=ROOT,
+                          env=_env(), capture_output=True, text=True,
+                          timeout=600)
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert "--overwrite: deleting" in result.stderr
+  assert "Starting a new run" in result.stderr
   with open(os.path.join(str(tmp_path), "smoke_seqgan", "results.json")) as f:
     assert json.load(f)["nll_oracle_final"] == uninterrupted[0]
