@@ -20,6 +20,7 @@ from absl import flags
 from experiments import cli
 from experiments import common
 from seqgan_tf import config as config_lib
+from seqgan_tf import download
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
 
@@ -65,7 +66,7 @@ def define_flags():
 def oracle_description(flag_values):
   if flag_values.oracle_params:
     return dict(oracle_params=os.path.abspath(flag_values.oracle_params),
-                sha256=oracle_lib.download.sha256_of(flag_values.oracle_params))
+                sha256=download.sha256_of(flag_values.oracle_params))
   if flag_values.oracle == "paper":
     return dict(oracle="paper", sha256=oracle_lib.PAPER_ORACLE_SHA256)
   return dict(oracle="random", oracle_seed=flag_values.oracle_seed,

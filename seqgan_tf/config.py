@@ -6,7 +6,7 @@ the library reads nothing else. Defaults are the paper's / authors' values
 """
 
 import dataclasses
-from typing import Optional, Tuple
+from typing import Tuple
 
 # The authors' discriminator for the synthetic experiment (sequence_gan.py).
 PAPER_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20)
