@@ -16,6 +16,7 @@ import tensorflow as tf
 from experiments import cli
 from seqgan_tf import config as config_lib
 from seqgan_tf import train
+from seqgan_tf import xla
 
 _DEFAULTS = config_lib.SeqGANConfig()
 _G = config_lib.GeneratorConfig()
@@ -42,6 +43,9 @@ def define_run_flags(save_dir, presets):
                     "repeatable runs, resumed or not (slower on GPUs).")
   flags.DEFINE_integer("checkpoint_every", _DEFAULTS.checkpoint_every,
                        "Checkpoint every this many epochs.")
+  flags.DEFINE_bool("xla", True,
+                    "Compile G's training and NLL steps with XLA (faster; "
+                    "false compares with plain TF graphs).")
 
 
 def define_model_flags(seq_len=_G.seq_len, vocab_size=_G.vocab_size):
@@ -161,6 +165,7 @@ def prepare(flag_values, presets):
   apply_preset(flag_values, presets)
   if flag_values.deterministic:
     tf.config.experimental.enable_op_determinism()
+  xla.set_enabled(flag_values.xla)
   check_writable(flag_values.save_dir, "save_dir")
 
 

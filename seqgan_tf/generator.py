@@ -4,6 +4,8 @@ One single-step cell (`step`) serves teacher forcing, sampling, Monte-Carlo
 rollouts and the oracle; the authors' code wrote the same LSTM four times.
 """
 
+import math
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -14,6 +16,48 @@ import tensorflow as tf
 ORACLE_PARAM_NAMES = ("embedding", "Wi", "Ui", "bi", "Wf", "Uf", "bf", "Wog",
                       "Uog", "bog", "Wc", "Uc", "bc", "Wo", "bo")
 _GATES = ("i", "f", "og", "c")
+
+
+def _static_length(tokens):
+  length = tokens.shape[1]
+  if length is None:
+    raise ValueError("token sequences need a static length (shape [B, T] with "
+                     "T known when the graph is traced)")
+  return length
+
+
+def categorical(logits, seed):
+  """One draw per row from softmax(`logits`), int32 [B], by inverse CDF.
+
+  The same distribution as `tf.random.stateless_categorical` at temperature 1
+  (the authors' `tf.multinomial`), about twice as fast on a CPU: TF's
+  multinomial kernel walks each row of V logits with scalar code, while here
+  the only full passes over [B, V] are the vectorised softmax and one sum per
+  block of ~sqrt(V) probabilities. The draw then searches the block totals,
+  and within the one chosen block.
+
+  Args:
+    logits: float32 [B, V].
+    seed: int32 [2], the stateless seed.
+  """
+  batch_size, vocab_size = tf.shape(logits)[0], logits.shape[-1]
+  block = int(math.ceil(math.sqrt(vocab_size)))
+  num_blocks = -(-vocab_size // block)
+  probs = tf.nn.softmax(logits)
+  if num_blocks * block != vocab_size:
+    probs = tf.pad(probs, [[0, 0], [0, num_blocks * block - vocab_size]])
+  blocks = tf.reshape(probs, [batch_size, num_blocks, block])
+  block_cdf = tf.cumsum(tf.reduce_sum(blocks, axis=2), axis=1)
+  u = tf.random.stateless_uniform([batch_size, 1], seed) * block_cdf[:, -1:]
+  # The first block whose cumulative mass exceeds u (the last if none does).
+  chosen = tf.searchsorted(block_cdf[:, :-1], u, side="right")  # [B, 1]
+  below = tf.where(chosen > 0,
+                   tf.gather(block_cdf, tf.maximum(chosen - 1, 0),
+                             batch_dims=1), 0.0)
+  inner_cdf = tf.cumsum(tf.gather(blocks, chosen[:, 0], batch_dims=1), axis=1)
+  offset = tf.searchsorted(inner_cdf[:, :-1], u - below, side="right")
+  # Rounding can only ever point past the vocabulary into the zero padding.
+  return tf.minimum(chosen * block + offset, vocab_size - 1)[:, 0]
 
 
 def oracle_param_shapes(vocab_size, emb_dim, hidden_dim):
@@ -89,19 +133,25 @@ class Generator(keras.Model):
   def teacher_forcing_states(self, tokens):
     """States after reading each of [start, y_1, ..., y_{T-1}].
 
+    The time loop is unrolled in Python (T is static): XLA then fuses each
+    step with its output layer, which trains ~3x faster than a `tf.scan`.
+
     Args:
-      tokens: int32 [B, T].
+      tokens: int32 [B, T] with a static T.
 
     Returns:
-      (h, c): float32 [T, B, H] each; index t holds the state that predicts
-      y_{t+1} (0-based t), having read start and y_1..y_t.
+      A list of T states (h, c), float32 [B, H] each; index t holds the
+      state that predicts y_{t+1} (0-based t), having read start and y_1..y_t.
     """
     inputs = self._shifted_inputs(tokens)
     # All input projections in one matmul; only the recurrence is sequential.
     input_proj = tf.matmul(tf.gather(self.embedding, inputs), self.kernel)
-    return tf.scan(lambda state, x: self._cell(x, state),
-                   tf.transpose(input_proj, [1, 0, 2]),
-                   initializer=self.initial_state(tf.shape(tokens)[0]))
+    state = self.initial_state(tf.shape(tokens)[0])
+    states = []
+    for t in range(_static_length(tokens)):
+      state = self._cell(input_proj[:, t], state)
+      states.append(state)
+    return states
 
   def call(self, tokens):
     """Teacher-forced next-token logits.
@@ -112,8 +162,20 @@ class Generator(keras.Model):
     Returns:
       float32 [B, T, V]; position t scores y_t given y_<t.
     """
-    hs, _ = self.teacher_forcing_states(tokens)
-    return self._logits(tf.transpose(hs, [1, 0, 2]))
+    return tf.stack([self._logits(h)
+                     for h, _ in self.teacher_forcing_states(tokens)], axis=1)
+
+  def token_log_probs(self, tokens):
+    """log G(y_t | y_<t) of every token, float32 [B, T].
+
+    One fused cross-entropy per time step: each [B, V] block of logits is
+    read once while it is still in cache, and no [B, T, V] tensor is built.
+    """
+    return tf.stack([
+        -tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tokens[:, t], logits=self._logits(h))
+        for t, (h, _) in enumerate(self.teacher_forcing_states(tokens))
+    ], axis=1)
 
   def sample_continuation(self, tokens, state, num_steps, rng):
     """Samples `num_steps` tokens after `tokens` [B] read from `state`.
@@ -121,35 +183,28 @@ class Generator(keras.Model):
     Args:
       tokens: int32 [B], the last token of each prefix (or the start token).
       state: (h, c) before reading `tokens`.
-      num_steps: int32 scalar, tokens to draw.
+      num_steps: Python int, tokens to draw (the loop is unrolled).
       rng: `tf.random.Generator` giving the per-step seeds.
 
     Returns:
       int32 [B, num_steps].
     """
-    def draw(carry, seed):
-      tokens, state = carry[0], carry[1:]
-      logits, state = self.step(tokens, state)
-      # Categorical on logits at temperature 1: the authors' multinomial on
-      # log(softmax), without the log of an underflowing softmax.
-      tokens = tf.random.stateless_categorical(logits, 1, seed=seed,
-                                               dtype=tf.int32)[:, 0]
-      return (tokens,) + state
-
+    batch_size = tf.shape(tokens)[0]
+    if num_steps == 0:
+      return tf.zeros([batch_size, 0], tf.int32)
     seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
-    drawn, _, _ = tf.scan(draw, seeds, initializer=(tokens,) + tuple(state))
-    return tf.transpose(drawn)
+    drawn = []
+    for t in range(num_steps):
+      logits, state = self.step(tokens, state)
+      tokens = categorical(logits, seeds[t])
+      drawn.append(tokens)
+    return tf.stack(drawn, axis=1)
 
   def sample(self, batch_size, rng):
     """Draws `batch_size` whole sequences, int32 [batch_size, T]."""
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
                                     self.config.seq_len, rng)
-
-  def token_log_probs(self, tokens):
-    """log G(y_t | y_<t) of every token, float32 [B, T]."""
-    log_probs = tf.nn.log_softmax(self(tokens))
-    return tf.gather(log_probs, tokens, axis=-1, batch_dims=2)
 
   # --- the authors' oracle layout -------------------------------------------
 

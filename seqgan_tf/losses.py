@@ -3,37 +3,33 @@
 import tensorflow as tf
 
 
-def mle_loss(logits, tokens):
+def mle_loss(token_log_probs):
   """Mean per-token negative log-likelihood (G pre-training).
 
   Args:
-    logits: float32 [B, T, V], teacher-forced.
-    tokens: int32 [B, T], the targets.
+    token_log_probs: float32 [B, T], log G(y_t | y_<t) of the data tokens
+      (`Generator.token_log_probs`).
 
   Returns:
     float32 scalar.
   """
-  return tf.reduce_mean(
-      tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tokens,
-                                                     logits=logits))
+  return -tf.reduce_mean(token_log_probs)
 
 
-def policy_gradient_loss(logits, tokens, rewards):
+def policy_gradient_loss(token_log_probs, rewards):
   """REINFORCE loss of Eq. (8): -sum_{b,t} log G(y_t | Y_{1:t-1}) * Q(y_t).
 
   A sum over batch and time, as the authors' `g_loss`, not a mean.
 
   Args:
-    logits: float32 [B, T, V], G's teacher-forced logits on its own samples.
-    tokens: int32 [B, T], the sampled tokens.
+    token_log_probs: float32 [B, T], log G(y_t | Y_{1:t-1}) of G's own
+      samples (`Generator.token_log_probs`).
     rewards: float32 [B, T], the action values Q; no gradient flows into them.
 
   Returns:
     float32 scalar.
   """
-  log_probs = tf.gather(tf.nn.log_softmax(logits), tokens, axis=-1,
-                        batch_dims=2)
-  return -tf.reduce_sum(log_probs * tf.stop_gradient(rewards))
+  return -tf.reduce_sum(token_log_probs * tf.stop_gradient(rewards))
 
 
 def discriminator_loss(logits, labels, l2_penalty, l2_reg_lambda):

@@ -22,8 +22,10 @@ from seqgan_tf import config as config_lib
 from seqgan_tf import discriminator as discriminator_lib
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import losses
+from seqgan_tf import optimizers
 from seqgan_tf import progress
 from seqgan_tf import rollout as rollout_lib
+from seqgan_tf import xla
 
 # Phases in schedule order; the checkpoint stores the index of the current one.
 G_PRETRAIN, D_PRETRAIN, ADVERSARIAL, DONE = range(4)
@@ -49,12 +51,6 @@ class Interrupted(Exception):
     self.signal_number = signal_number
 
 
-def _clip_and_apply(optimizer, tape, loss, variables, clip_norm):
-  grads = tape.gradient(loss, variables)
-  grads, _ = tf.clip_by_global_norm(grads, clip_norm)
-  optimizer.apply_gradients(zip(grads, variables))
-
-
 class SeqGAN:
   """G, D, the rollout policy, their optimisers and the steps that train them.
 
@@ -72,12 +68,14 @@ class SeqGAN:
     self.rollout = rollout_lib.Rollout(self.generator,
                                        config.rollout_update_rate)
     # Separate Adam states for MLE and policy gradient, as the authors have.
-    self.mle_optimizer = keras.optimizers.Adam(gen_cfg.learning_rate)
-    self.pg_optimizer = keras.optimizers.Adam(gen_cfg.learning_rate)
-    self.d_optimizer = keras.optimizers.Adam(dis_cfg.learning_rate)
+    self.mle_optimizer = optimizers.Adam(gen_cfg.learning_rate)
+    self.pg_optimizer = optimizers.Adam(gen_cfg.learning_rate)
+    self.d_optimizer = optimizers.Adam(dis_cfg.learning_rate)
     self.mle_optimizer.build(self.generator.trainable_variables)
     self.pg_optimizer.build(self.generator.trainable_variables)
     self.d_optimizer.build(self.discriminator.trainable_variables)
+    self._generator_gradients = tf.function(self._generator_gradients,
+                                            jit_compile=xla.enabled())
 
   def checkpoint_items(self):
     return dict(generator=self.generator, discriminator=self.discriminator,
@@ -93,6 +91,24 @@ class SeqGAN:
     num_batches = count // batch  # The remainder is dropped, as the authors do.
     return tf.reshape(order[:num_batches * batch], [num_batches, batch])
 
+  def _generator_gradients(self, tokens, rewards=None):
+    """G's loss on `tokens` [B, T] and its globally clipped gradients.
+
+    The MLE loss when `rewards` is None, else the policy-gradient loss
+    with these rewards [B, T]. Compiled by XLA unless `xla.set_enabled(False)`
+    (see `seqgan_tf/xla.py`); D is faster without XLA, so it is not compiled.
+    """
+    variables = self.generator.trainable_variables
+    with tf.GradientTape() as tape:
+      log_probs = self.generator.token_log_probs(tokens)
+      if rewards is None:
+        loss = losses.mle_loss(log_probs)
+      else:
+        loss = losses.policy_gradient_loss(log_probs, rewards)
+    grads, _ = tf.clip_by_global_norm(tape.gradient(loss, variables),
+                                      self.config.generator.grad_clip)
+    return loss, grads
+
   @tf.function
   def mle_epoch(self, data):
     """One epoch of MLE on `data` int32 [N, T]; returns the mean loss."""
@@ -100,11 +116,8 @@ class SeqGAN:
     variables = self.generator.trainable_variables
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
-      tokens = tf.gather(data, batches[i])
-      with tf.GradientTape() as tape:
-        loss = losses.mle_loss(self.generator(tokens), tokens)
-      _clip_and_apply(self.mle_optimizer, tape, loss, variables,
-                      self.config.generator.grad_clip)
+      loss, grads = self._generator_gradients(tf.gather(data, batches[i]))
+      self.mle_optimizer.apply_gradients(zip(grads, variables))
       total += loss
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
@@ -151,12 +164,9 @@ class SeqGAN:
     # D only scores here: its weights are not among the updated variables.
     rewards = self.rollout.rewards(samples, self.discriminator.prob_real,
                                    self.config.rollout_num, self.rng)
-    variables = self.generator.trainable_variables
-    with tf.GradientTape() as tape:
-      loss = losses.policy_gradient_loss(self.generator(samples), samples,
-                                         rewards)
-    _clip_and_apply(self.pg_optimizer, tape, loss, variables,
-                    self.config.generator.grad_clip)
+    loss, grads = self._generator_gradients(samples, rewards)
+    self.pg_optimizer.apply_gradients(
+        zip(grads, self.generator.trainable_variables))
     return loss, tf.reduce_mean(rewards)
 
   def train_discriminator(self, real):

@@ -7,6 +7,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest  # pylint: disable=g-import-not-at-top
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import xla
+
+# Compiling costs seconds per tiny model; the tests that cover XLA turn it on
+# with the `with_xla` fixture.
+xla.set_enabled(False)
 
 
 def tiny_generator_config(**changes):
@@ -40,3 +45,10 @@ def gen_config():
 @pytest.fixture
 def dis_config():
   return tiny_discriminator_config()
+
+
+@pytest.fixture
+def with_xla():
+  xla.set_enabled(True)
+  yield
+  xla.set_enabled(False)

@@ -6,36 +6,36 @@ from seqgan_tf import generator as generator_lib
 from seqgan_tf import losses
 
 
-def test_mle_loss_is_mean_token_nll():
-  logits = tf.constant(np.random.default_rng(0).normal(size=[2, 3, 5]),
-                       tf.float32)
-  tokens = tf.constant([[0, 1, 2], [3, 4, 0]])
-  log_p = tf.nn.log_softmax(logits).numpy()
+def test_mle_loss_is_mean_token_nll(gen_config):
+  g = generator_lib.Generator(gen_config)
+  tokens = tf.constant([[0, 1, 2, 3, 4, 5], [3, 4, 0, 11, 7, 7]])
+  log_p = tf.nn.log_softmax(g(tokens)).numpy()  # The full [B, T, V] route.
   expected = -np.mean([log_p[b, t, tokens[b, t]] for b in range(2)
-                       for t in range(3)])
-  np.testing.assert_allclose(losses.mle_loss(logits, tokens), expected,
-                             rtol=1e-6)
+                       for t in range(6)])
+  np.testing.assert_allclose(losses.mle_loss(g.token_log_probs(tokens)),
+                             expected, rtol=1e-5)
 
 
 def test_policy_gradient_loss_is_a_reward_weighted_sum():
-  logits = tf.constant(np.random.default_rng(1).normal(size=[2, 3, 4]),
-                       tf.float32)
-  tokens = tf.constant([[0, 1, 2], [3, 2, 1]])
+  log_probs = tf.math.log(tf.constant([[0.5, 0.25, 0.1], [0.9, 0.3, 0.2]]))
   rewards = tf.constant([[0.5, 1.0, 0.0], [0.2, 0.3, 0.9]])
-  log_p = tf.nn.log_softmax(logits).numpy()
-  expected = -sum(log_p[b, t, tokens[b, t]] * rewards[b, t]
-                  for b in range(2) for t in range(3))
-  np.testing.assert_allclose(
-      losses.policy_gradient_loss(logits, tokens, rewards), expected, rtol=1e-5)
+  expected = -np.sum(np.log([[0.5, 0.25, 0.1], [0.9, 0.3, 0.2]]) *
+                     rewards.numpy())
+  np.testing.assert_allclose(losses.policy_gradient_loss(log_probs, rewards),
+                             expected, rtol=1e-5)
 
 
-def test_extreme_logits_give_finite_loss_and_gradients():
-  logits = tf.Variable([[[1e4, -1e4, 0.0]]])
+def test_extreme_logits_give_finite_loss_and_gradients(gen_config):
+  g = generator_lib.Generator(gen_config)
+  g.output_kernel.assign(g.output_kernel * 1e4)
+  tokens = tf.constant([[1, 2, 3, 4, 5, 6]])
   with tf.GradientTape() as tape:
-    loss = losses.policy_gradient_loss(logits, tf.constant([[1]]),
-                                       tf.constant([[1.0]]))
+    loss = losses.policy_gradient_loss(g.token_log_probs(tokens),
+                                       tf.ones([1, 6]))
+  grads = tape.gradient(loss, g.trainable_variables)
   assert np.isfinite(loss.numpy())
-  assert np.all(np.isfinite(tape.gradient(loss, logits).numpy()))
+  assert all(np.all(np.isfinite(tf.convert_to_tensor(x).numpy()))
+             for x in grads)
 
 
 def test_pg_step_raises_probability_of_rewarded_token(gen_config):
@@ -45,7 +45,7 @@ def test_pg_step_raises_probability_of_rewarded_token(gen_config):
   before = g.token_log_probs(tokens).numpy()[0]
   optimizer = keras.optimizers.Adam(0.01)
   with tf.GradientTape() as tape:
-    loss = losses.policy_gradient_loss(g(tokens), tokens, rewards)
+    loss = losses.policy_gradient_loss(g.token_log_probs(tokens), rewards)
   grads = tape.gradient(loss, g.trainable_variables)
   optimizer.apply_gradients(zip(grads, g.trainable_variables))
   after = g.token_log_probs(tokens).numpy()[0]

@@ -43,6 +43,14 @@ def test_pickle_round_trip_and_nll_matches_numpy(tmp_path, gen_config):
   np.testing.assert_allclose(nll, _numpy_nll(params, tokens), rtol=1e-5)
 
 
+def test_nll_compiled_by_xla_matches_numpy(gen_config, with_xla):
+  params = oracle_lib.random_params(gen_config, seed=5)
+  oracle = oracle_lib.build(gen_config, params)
+  tokens = oracle.sample(40, tf.random.Generator.from_seed(1)).numpy()
+  nll = float(oracle_lib.make_nll_fn(oracle, batch_size=16)(tokens))
+  np.testing.assert_allclose(nll, _numpy_nll(params, tokens), rtol=1e-5)
+
+
 def test_random_oracle_is_standard_normal_and_seeded(gen_config):
   params = oracle_lib.random_params(gen_config.__class__(vocab_size=3000),
                                     seed=1)
