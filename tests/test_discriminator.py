@@ -6,6 +6,7 @@ import tensorflow as tf
 from seqgan_tf import config as config_lib
 from seqgan_tf import discriminator as discriminator_lib
 from seqgan_tf import losses
+from tests.conftest import tiny_discriminator_config
 
 
 def test_logits_shape_and_wide_filters_dropped(dis_config):
@@ -71,3 +72,14 @@ def test_loss_falls_on_separable_data(dis_config):
   assert float(step()) < 0.5 * first
   assert float(tf.reduce_mean(d.prob_real(real))) > 0.9
   assert float(tf.reduce_mean(d.prob_real(fake))) < 0.1
+
+
+def test_wide_filters_framed_as_matmul_equal_conv1d():
+  config = tiny_discriminator_config(filter_sizes=(2, 4, 6),
+                                     num_filters=(3, 4, 5))
+  d = discriminator_lib.Discriminator(config)
+  embedded = tf.random.stateless_normal([3, config.seq_len, config.emb_dim],
+                                        [0, 1])
+  for conv in d.convolutions:  # Widths 4 and 6 of 6 take the matmul route.
+    np.testing.assert_allclose(d._convolve(conv, embedded), conv(embedded),
+                               rtol=1e-5, atol=1e-6)
