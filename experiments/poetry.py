@@ -52,7 +52,8 @@ PRESETS = {
                   batch_size=8, pretrain_g_epochs=2, pretrain_d_rounds=1,
                   k_epochs=1, adversarial_epochs=2, d_steps=1, rollout_num=2,
                   eval_every=1, eval_samples=16, final_eval_samples=32,
-                  test_size=10, heldout_size=5),
+                  test_size=10, heldout_size=5,
+                  xla=False),  # Compiling would take longer than the run.
 }
 
 

@@ -37,7 +37,8 @@ PRESETS = {
                   d_num_filters=["4", "4", "4"], batch_size=8, num_samples=64,
                   pretrain_g_epochs=3, pretrain_d_rounds=1, k_epochs=1,
                   adversarial_epochs=2, d_steps=1, rollout_num=2,
-                  eval_every=1, eval_samples=32, final_eval_samples=64),
+                  eval_every=1, eval_samples=32, final_eval_samples=64,
+                  xla=False),  # Compiling would take longer than the run.
 }
 
 
