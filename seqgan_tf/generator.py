@@ -180,25 +180,27 @@ class Generator(keras.Model):
   def sample_continuation(self, tokens, state, num_steps, rng):
     """Samples `num_steps` tokens after `tokens` [B] read from `state`.
 
+    A graph loop (`tf.scan`), not unrolled: sampling is never
+    differentiated, so the loop costs little, and a rollout's 19
+    continuations would otherwise make a graph that takes long to trace.
+
     Args:
       tokens: int32 [B], the last token of each prefix (or the start token).
       state: (h, c) before reading `tokens`.
-      num_steps: Python int, tokens to draw (the loop is unrolled).
+      num_steps: int32 scalar (Python or tensor), tokens to draw.
       rng: `tf.random.Generator` giving the per-step seeds.
 
     Returns:
       int32 [B, num_steps].
     """
-    batch_size = tf.shape(tokens)[0]
-    if num_steps == 0:
-      return tf.zeros([batch_size, 0], tf.int32)
-    seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
-    drawn = []
-    for t in range(num_steps):
+    def draw(carry, seed):
+      tokens, state = carry[0], carry[1:]
       logits, state = self.step(tokens, state)
-      tokens = categorical(logits, seeds[t])
-      drawn.append(tokens)
-    return tf.stack(drawn, axis=1)
+      return (categorical(logits, seed),) + state
+
+    seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
+    drawn, _, _ = tf.scan(draw, seeds, initializer=(tokens,) + tuple(state))
+    return tf.transpose(drawn)
 
   def sample(self, batch_size, rng):
     """Draws `batch_size` whole sequences, int32 [batch_size, T]."""

@@ -38,7 +38,7 @@ class Rollout:
 
     Args:
       samples: int32 [B, T].
-      given_num: prefix length t, a Python int, 1 <= t <= T.
+      given_num: prefix length t, 1 <= t <= T.
       rollout_num: completions per prefix.
       rng: `tf.random.Generator`.
 
@@ -46,13 +46,18 @@ class Rollout:
       int32 [rollout_num * B, T], rollout-major (row r * B + b completes
       sequence b); the first t tokens of every row are the prefix.
     """
-    states = self.policy.teacher_forcing_states(samples)
+    states = self._stacked_states(samples)
     return self._complete(tf.tile(samples, [rollout_num, 1]), states,
                           given_num, rollout_num, rng)
 
+  def _stacked_states(self, samples):
+    """G_beta's teacher-forced (h, c), each float32 [T, B, H]."""
+    states = self.policy.teacher_forcing_states(samples)
+    return tuple(tf.stack(parts) for parts in zip(*states))
+
   def _complete(self, tiled, states, given_num, rollout_num, rng):
     # The state having read start, y_1..y_{t-1}; reading y_t comes next.
-    state = tuple(tf.tile(s, [rollout_num, 1]) for s in states[given_num - 1])
+    state = tuple(tf.tile(s[given_num - 1], [rollout_num, 1]) for s in states)
     seq_len = tiled.shape[1]
     completion = self.policy.sample_continuation(
         tiled[:, given_num - 1], state, seq_len - given_num, rng)
@@ -68,9 +73,7 @@ class Rollout:
     `reward_fn(Y)` itself. Every prefix and rollout runs inside this one
     call: the batch is tiled `rollout_num` times, the prefixes are read once
     by teacher forcing, and each prefix length samples only its T - t missing
-    tokens before its completions are scored in one batch. The loop over
-    prefix lengths is unrolled, so the T - 1 independent rollouts can run
-    side by side.
+    tokens before its completions are scored in one batch.
 
     Args:
       samples: int32 [B, T], sequences drawn from G.
@@ -84,12 +87,12 @@ class Rollout:
     """
     batch_size = tf.shape(samples)[0]
     seq_len = samples.shape[1]
-    states = self.policy.teacher_forcing_states(samples)
+    states = self._stacked_states(samples)
     tiled = tf.tile(samples, [rollout_num, 1])
-    rewards = []
-    for given_num in range(1, seq_len):
+    rewards = tf.TensorArray(tf.float32, size=seq_len)
+    for given_num in tf.range(1, seq_len):
       completed = self._complete(tiled, states, given_num, rollout_num, rng)
       scores = tf.reshape(reward_fn(completed), [rollout_num, batch_size])
-      rewards.append(tf.reduce_mean(scores, axis=0))
-    rewards.append(reward_fn(samples))
-    return tf.stack(rewards, axis=1)
+      rewards = rewards.write(given_num - 1, tf.reduce_mean(scores, axis=0))
+    rewards = rewards.write(seq_len - 1, reward_fn(samples))
+    return tf.transpose(rewards.stack())
