@@ -199,15 +199,13 @@ class Generator(keras.Model):
       return (categorical(logits, seed),) + state
 
     seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
-    if not isinstance(num_steps, int):
+    if not isinstance(num_steps, int) or num_steps == 0:
       drawn, _, _ = tf.scan(draw, seeds, initializer=(tokens,) + tuple(state))
       return tf.transpose(drawn)
     carry, drawn = (tokens,) + tuple(state), []
     for t in range(num_steps):
       carry = draw(carry, seeds[t])
       drawn.append(carry[0])
-    if not drawn:
-      return tf.zeros([tf.shape(tokens)[0], 0], tf.int32)
     return tf.stack(drawn, axis=1)
 
   def sample(self, batch_size, rng):
