@@ -44,12 +44,30 @@ def generator_token_flops(g):
               g.hidden_dim * g.vocab_size)
 
 
-def discriminator_sequence_flops(d):
-  """FLOPs of D's forward pass on one sequence (convolutions, highway, out)."""
-  conv = sum((d.seq_len - w + 1) * w * d.emb_dim * n
-             for w, n in d.used_filters())
+def discriminator_sequence_flops(d, windows=None):
+  """FLOPs of D's forward pass on one sequence (convolutions, highway, out).
+
+  `windows(w)` is the number of width-w windows convolved (all T - w + 1 by
+  default).
+  """
+  windows = windows or (lambda w: d.seq_len - w + 1)
+  conv = sum(windows(w) * w * d.emb_dim * n for w, n in d.used_filters())
   features = sum(n for _, n in d.used_filters())
   return 2 * (conv + 2 * features * features + 2 * features)
+
+
+def rollout_scoring_flops(d, batch, rollout_num):
+  """FLOPs of D scoring every rollout of a batch (`Discriminator.rollout_scorer`).
+
+  The samples are convolved once; a completion of a t-token prefix convolves
+  only its windows that reach past the prefix: T - w + 1 - max(t - w + 1, 0).
+  """
+  head = discriminator_sequence_flops(d, lambda w: 0)
+  flops = (discriminator_sequence_flops(d) + head) * batch  # Samples, D(Y).
+  for t in range(1, d.seq_len):
+    rest = lambda w, t=t: d.seq_len - w + 1 - max(t - w + 1, 0)
+    flops += discriminator_sequence_flops(d, rest) * rollout_num * batch
+  return flops
 
 
 def phase_flops(config):
@@ -60,9 +78,10 @@ def phase_flops(config):
   n_real = config.num_samples // batch * batch
   n_d = 2 * config.num_samples // batch * batch
   rollout_tokens = (seq_len * (seq_len - 1) // 2 * config.rollout_num * batch)
-  rollout_scored = ((seq_len - 1) * config.rollout_num + 1) * batch
   g_step = (g_tok * (batch * seq_len * 2 + rollout_tokens) +  # sample, prefix
-            d_seq * rollout_scored + 3 * g_tok * batch * seq_len)
+            rollout_scoring_flops(config.discriminator, batch,
+                                  config.rollout_num) +
+            3 * g_tok * batch * seq_len)
   generate = g_tok * config.num_samples * seq_len
   d_epoch = 3 * d_seq * n_d
   return dict(

@@ -70,7 +70,10 @@ class Discriminator(keras.Model):
     embedded = tf.gather(self.embedding, tokens)
     pooled = [tf.reduce_max(self._convolve(conv, embedded), axis=1)
               for conv in self.convolutions]
-    features = tf.concat(pooled, axis=-1)
+    return self._head(tf.concat(pooled, axis=-1), training, dropout_seed)
+
+  def _head(self, features, training=False, dropout_seed=None):
+    """Highway, dropout and output layer on the pooled features [B, 1720]."""
     gate = self.highway_gate(features)
     features = gate * self.highway_transform(features) + (1.0 - gate) * features
     if training and self.config.dropout_keep_prob < 1.0:
@@ -90,7 +93,7 @@ class Discriminator(keras.Model):
     if 2 * width <= self.config.seq_len:
       return conv(embedded)
     windows = tf.signal.frame(embedded, width, 1, axis=1)  # [B, L, w, E]
-    batch_size, count = tf.shape(windows)[0], windows.shape[1]
+    batch_size, count = tf.shape(windows)[0], tf.shape(windows)[1]
     flat = tf.reshape(windows, [batch_size * count, width * self.config.emb_dim])
     kernel = tf.reshape(conv.kernel, [width * self.config.emb_dim, -1])
     out = tf.nn.relu(tf.matmul(flat, kernel) + conv.bias)
@@ -99,6 +102,51 @@ class Discriminator(keras.Model):
   def prob_real(self, tokens):
     """D(Y): probability that each sequence is real, float32 [B], no dropout."""
     return tf.nn.softmax(self(tokens, training=False))[:, 1]
+
+  def rollout_scorer(self, samples):
+    """D(Y) for rollouts of `samples`' prefixes, sharing the prefixes' windows.
+
+    A completion of the prefix Y_{1:t} has the same tokens as Y in every
+    convolution window that ends inside the prefix, so those windows'
+    activations are computed once on `samples` and only the windows that
+    reach past position t are convolved for the completions (a third of the
+    convolution arithmetic of the paper's rollouts). Max-pooling is then
+    the larger of the two maxima. The same function as `prob_real` up to
+    float rounding.
+
+    Args:
+      samples: int32 [B, T], the sequences whose prefixes are completed.
+
+    Returns:
+      `score(completions, given_num)`: completions int32 [N * B, T],
+      rollout-major (row r * B + b completes `samples[b]`), whose first
+      `given_num` tokens are the prefix of `samples`; returns float32
+      [N * B] probabilities of "real". A Python int `given_num` equal to T
+      scores `samples` themselves.
+    """
+    activations = [self._convolve(conv, tf.gather(self.embedding, samples))
+                   for conv in self.convolutions]  # each [B, T - w + 1, n]
+    seq_len = self.config.seq_len
+
+    def score(completions, given_num):
+      if isinstance(given_num, int) and given_num == seq_len:
+        pooled = [tf.reduce_max(a, axis=1) for a in activations]
+      else:
+        repeats = tf.shape(completions)[0] // tf.shape(samples)[0]
+        embedded = tf.gather(self.embedding, completions)
+        pooled = []
+        for conv, activation in zip(self.convolutions, activations):
+          # Windows 0 .. t - w lie inside the prefix; the rest need the
+          # completion (at least one, as t < T). ReLU makes both maxima >= 0,
+          # and the max over no windows is -inf.
+          shared = tf.maximum(given_num - conv.kernel.shape[0] + 1, 0)
+          prefix = tf.reduce_max(activation[:, :shared], axis=1)
+          rest = tf.reduce_max(self._convolve(conv, embedded[:, shared:]),
+                               axis=1)
+          pooled.append(tf.maximum(tf.tile(prefix, [repeats, 1]), rest))
+      return tf.nn.softmax(self._head(tf.concat(pooled, axis=-1)))[:, 1]
+
+    return score
 
   def l2_penalty(self):
     """tf.nn.l2_loss of the output layer's kernel and bias (authors' L2)."""

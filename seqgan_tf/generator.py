@@ -30,26 +30,26 @@ def categorical(logits, seed):
   """One draw per row from softmax(`logits`), int32 [B], by inverse CDF.
 
   The same distribution as `tf.random.stateless_categorical` at temperature 1
-  (the authors' `tf.multinomial`), about twice as fast on a CPU: TF's
+  (the authors' `tf.multinomial`), about 2.5x as fast on a CPU: TF's
   multinomial kernel walks each row of V logits with scalar code, while here
-  the only full passes over [B, V] are the vectorised softmax and one sum per
-  block of ~sqrt(V) probabilities. The draw then searches the block totals,
-  and within the one chosen block.
+  the only full passes over [B, V] are vectorised: the row maxima, the
+  unnormalised exp(logit - max) and one sum per block of ~sqrt(V) of them.
+  The draw then searches the block totals, and within the one chosen block.
 
   Args:
     logits: float32 [B, V].
     seed: int32 [2], the stateless seed.
   """
   batch_size, vocab_size = tf.shape(logits)[0], logits.shape[-1]
-  block = int(math.ceil(math.sqrt(vocab_size)))
+  block = _block_size(vocab_size)
   num_blocks = -(-vocab_size // block)
-  probs = tf.nn.softmax(logits)
+  weights = tf.exp(logits - tf.reduce_max(logits, axis=1, keepdims=True))
   if num_blocks * block != vocab_size:
-    probs = tf.pad(probs, [[0, 0], [0, num_blocks * block - vocab_size]])
-  blocks = tf.reshape(probs, [batch_size, num_blocks, block])
+    weights = tf.pad(weights, [[0, 0], [0, num_blocks * block - vocab_size]])
+  blocks = tf.reshape(weights, [batch_size, num_blocks, block])
   block_cdf = tf.cumsum(tf.reduce_sum(blocks, axis=2), axis=1)
   u = tf.random.stateless_uniform([batch_size, 1], seed) * block_cdf[:, -1:]
-  # The first block whose cumulative mass exceeds u (the last if none does).
+  # The first block whose cumulative weight exceeds u (the last if none does).
   chosen = tf.searchsorted(block_cdf[:, :-1], u, side="right")  # [B, 1]
   below = tf.where(chosen > 0,
                    tf.gather(block_cdf, tf.maximum(chosen - 1, 0),
@@ -58,6 +58,14 @@ def categorical(logits, seed):
   offset = tf.searchsorted(inner_cdf[:, :-1], u - below, side="right")
   # Rounding can only ever point past the vocabulary into the zero padding.
   return tf.minimum(chosen * block + offset, vocab_size - 1)[:, 0]
+
+
+def _block_size(vocab_size):
+  """~sqrt(V): a divisor of V near it when there is one (no padding copy)."""
+  root = math.sqrt(vocab_size)
+  divisors = [d for d in range(math.ceil(root / 2), math.floor(2 * root) + 1)
+              if vocab_size % d == 0]
+  return min(divisors, key=lambda d: abs(d - root), default=math.ceil(root))
 
 
 def oracle_param_shapes(vocab_size, emb_dim, hidden_dim):

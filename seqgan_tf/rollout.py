@@ -70,15 +70,19 @@ class Rollout:
 
     For a prefix of length t < T, Q is the mean of `reward_fn` over
     `rollout_num` completions sampled from G_beta; for t = T it is
-    `reward_fn(Y)` itself. Every prefix and rollout runs inside this one
+    `reward_fn(Y, T)` itself. Every prefix and rollout runs inside this one
     call: the batch is tiled `rollout_num` times, the prefixes are read once
     by teacher forcing, and each prefix length samples only its T - t missing
     tokens before its completions are scored in one batch.
 
     Args:
       samples: int32 [B, T], sequences drawn from G.
-      reward_fn: maps int32 [M, T] to float32 [M] rewards in [0, 1], e.g.
-        `Discriminator.prob_real`.
+      reward_fn: `reward_fn(tokens, t)` maps int32 [M, T] sequences that
+        begin with the t-token prefixes of `samples` (rollout-major, M a
+        multiple of B) to float32 [M] rewards in [0, 1]; t is a tensor for
+        t < T and the Python int T for `samples` themselves. For example
+        `Discriminator.rollout_scorer(samples)`, or any function of the
+        tokens alone such as `lambda tokens, _: D.prob_real(tokens)`.
       rollout_num: N, completions per prefix.
       rng: `tf.random.Generator` for the completions.
 
@@ -92,7 +96,8 @@ class Rollout:
     rewards = tf.TensorArray(tf.float32, size=seq_len)
     for given_num in tf.range(1, seq_len):
       completed = self._complete(tiled, states, given_num, rollout_num, rng)
-      scores = tf.reshape(reward_fn(completed), [rollout_num, batch_size])
+      scores = tf.reshape(reward_fn(completed, given_num),
+                          [rollout_num, batch_size])
       rewards = rewards.write(given_num - 1, tf.reduce_mean(scores, axis=0))
-    rewards = rewards.write(seq_len - 1, reward_fn(samples))
+    rewards = rewards.write(seq_len - 1, reward_fn(samples, seq_len))
     return tf.transpose(rewards.stack())

@@ -83,3 +83,23 @@ def test_wide_filters_framed_as_matmul_equal_conv1d():
   for conv in d.convolutions:  # Widths 4 and 6 of 6 take the matmul route.
     np.testing.assert_allclose(d._convolve(conv, embedded), conv(embedded),
                                rtol=1e-5, atol=1e-6)
+
+
+def test_rollout_scorer_equals_prob_real_on_every_prefix():
+  """Sharing the prefix's windows changes nothing but rounding."""
+  config = tiny_discriminator_config(filter_sizes=(1, 2, 4, 6),
+                                     num_filters=(3, 4, 5, 2))
+  d = discriminator_lib.Discriminator(config)
+  samples = tf.random.stateless_uniform([3, config.seq_len], [0, 1], 0,
+                                        config.vocab_size, tf.int32)
+  score = d.rollout_scorer(samples)
+  for given_num in range(1, config.seq_len):
+    # Two completions per sample that keep its prefix, rollout-major.
+    fresh = tf.random.stateless_uniform([6, config.seq_len], [given_num, 2],
+                                        0, config.vocab_size, tf.int32)
+    completions = tf.concat([tf.tile(samples, [2, 1])[:, :given_num],
+                             fresh[:, given_num:]], axis=1)
+    np.testing.assert_allclose(score(completions, tf.constant(given_num)),
+                               d.prob_real(completions), rtol=1e-5)
+  np.testing.assert_allclose(score(samples, config.seq_len),
+                             d.prob_real(samples), rtol=1e-5)

@@ -61,13 +61,13 @@ def test_rewards_shape_range_and_last_column(gen_config):
   rollout = rollout_lib.Rollout(g)
   samples = g.sample(4, tf.random.Generator.from_seed(0))
   # Any reward in [0, 1] works; this one likes small token ids.
-  reward_fn = lambda tokens: tf.reduce_mean(
+  reward_fn = lambda tokens, _: tf.reduce_mean(
       tf.cast(tokens < 6, tf.float32), axis=1)
   rewards = rollout.rewards(samples, reward_fn, 3,
                             tf.random.Generator.from_seed(1)).numpy()
   assert rewards.shape == (4, gen_config.seq_len)
   assert np.all((rewards >= 0) & (rewards <= 1))
-  np.testing.assert_allclose(rewards[:, -1], reward_fn(samples).numpy())
+  np.testing.assert_allclose(rewards[:, -1], reward_fn(samples, None).numpy())
 
 
 def test_rewards_average_the_rollouts_exactly(gen_config):
@@ -76,8 +76,8 @@ def test_rewards_average_the_rollouts_exactly(gen_config):
   rollout = rollout_lib.Rollout(g)
   _always_emit(rollout.policy, 4)
   samples = tf.constant([[4, 1, 4, 1, 1, 1], [1, 1, 1, 1, 1, 4]], tf.int32)
-  reward_fn = lambda tokens: tf.reduce_mean(tf.cast(tokens == 4, tf.float32),
-                                            axis=1)
+  reward_fn = lambda tokens, _: tf.reduce_mean(
+      tf.cast(tokens == 4, tf.float32), axis=1)
   rewards = rollout.rewards(samples, reward_fn, 4,
                             tf.random.Generator.from_seed(1)).numpy()
   seq_len = gen_config.seq_len
