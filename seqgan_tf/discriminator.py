@@ -124,7 +124,8 @@ class Discriminator(keras.Model):
       [N * B] probabilities of "real". A Python int `given_num` equal to T
       scores `samples` themselves.
     """
-    activations = [self._convolve(conv, tf.gather(self.embedding, samples))
+    embedded_samples = tf.gather(self.embedding, samples)
+    activations = [self._convolve(conv, embedded_samples)
                    for conv in self.convolutions]  # each [B, T - w + 1, n]
     seq_len = self.config.seq_len
 
