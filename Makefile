@@ -7,15 +7,22 @@ PY := $(VENV)/bin/python
 PRESET ?= paper
 # Extra flags for the experiments, e.g. make synthetic FLAGS="--rollout_num=8".
 FLAGS ?=
-# The authors' oracle: a local copy when one sits beside the checkout,
-# otherwise --oracle=paper downloads it into save/oracle/ (sha256-checked).
+# Where --oracle=paper finds the authors' oracle: a local copy when one sits
+# beside the checkout, otherwise it is downloaded into save/oracle/
+# (sha256-checked). A location, not a choice: the smoke preset keeps its own
+# tiny random oracle.
 SHARED_ORACLE := $(wildcard ../shared/data/oracle/target_params_py3.pkl)
-ORACLE ?= $(if $(SHARED_ORACLE),--oracle_params=$(SHARED_ORACLE),--oracle=paper)
+ORACLE ?= $(if $(SHARED_ORACLE),--oracle_dir=$(dir $(SHARED_ORACLE)),)
 # The poem corpus: a local copy beside the checkout, otherwise downloaded.
 SHARED_POEMS := $(wildcard ../shared/data/poetry/shi.txt)
 POEMS ?= $(if $(SHARED_POEMS),--data_file=$(SHARED_POEMS),)
 
-.PHONY: install synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
+# make run TASK=oracle|poems RECIPE=seqgan|mle: any recipe on any task.
+TASK ?= oracle
+RECIPE ?= seqgan
+DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(ORACLE))
+
+.PHONY: install run synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,19 +35,22 @@ install: $(VENV)/.installed
 # SeqGAN, then the MLE baseline (pre-training continued as long) beside it.
 synthetic: synthetic-seqgan synthetic-mle
 
+run: install
+	$(PY) -m experiments.run --task=$(TASK) --recipe=$(RECIPE) --preset=$(PRESET) $(DATA) $(FLAGS)
+
 synthetic-seqgan: install
-	$(PY) -m experiments.synthetic --preset=$(PRESET) --mode=seqgan $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) $(ORACLE) $(FLAGS)
 
 synthetic-mle: install
-	$(PY) -m experiments.synthetic --preset=$(PRESET) --mode=mle $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.run --task=oracle --recipe=mle --preset=$(PRESET) $(ORACLE) $(FLAGS)
 
 # MLE, then SeqGAN; each updates save/poetry/$(PRESET)_results.md.
 poetry: install
-	$(PY) -m experiments.poetry --preset=$(PRESET) --mode=mle $(POEMS) $(FLAGS)
-	$(PY) -m experiments.poetry --preset=$(PRESET) --mode=seqgan $(POEMS) $(FLAGS)
+	$(PY) -m experiments.run --task=poems --recipe=mle --preset=$(PRESET) $(POEMS) $(FLAGS)
+	$(PY) -m experiments.run --task=poems --recipe=seqgan --preset=$(PRESET) $(POEMS) $(FLAGS)
 
 smoke: install
-	$(PY) -m experiments.synthetic --preset=smoke $(FLAGS)
+	$(PY) -m experiments.run --task=oracle --preset=smoke $(FLAGS)
 
 tensorboard: install
 	$(VENV)/bin/tensorboard --logdir save

@@ -23,9 +23,12 @@ from absl import flags
 import numpy as np
 import tensorflow as tf
 
-from seqgan_tf import config as config_lib
+from experiments import common
+from experiments.tasks import oracle as oracle_task
 from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import recipes
 from seqgan_tf import train
+from seqgan_tf.recipes import seqgan
 
 PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
           "adv_g_step", "adv_epoch")
@@ -33,8 +36,9 @@ PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
 flags.DEFINE_list("phases", list(PHASES), "Phases to time.")
 flags.DEFINE_integer("repeats", 3, "Timed runs per phase (median reported).")
 flags.DEFINE_string("out_dir", "save/bench", "Where the JSON goes.")
-flags.DEFINE_enum("preset", "paper", ["paper", "smoke"],
-                  "paper: the paper config; smoke: tiny, to check the script.")
+flags.DEFINE_enum("preset", "paper", list(oracle_task.PRESETS),
+                  "The synthetic task's preset: paper (the paper config) is "
+                  "what the table reports; smoke is tiny, to check the script.")
 FLAGS = flags.FLAGS
 
 
@@ -143,35 +147,28 @@ def main(argv):
   if unknown:
     raise app.UsageError(f"--phases: unknown {sorted(unknown)}; choose from "
                          f"{','.join(PHASES)}")
-  if FLAGS.preset == "paper":
-    config = config_lib.SeqGANConfig()
-  else:
-    from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not-at-top
-    config = tiny_synthetic_config()
-  model = train.SeqGAN(config)
+  config = common.config_from_values(
+      {**oracle_task.DEFAULTS, **oracle_task.PRESETS[FLAGS.preset]})
+  trainer = train.Trainer(config)
   oracle = oracle_lib.build(config.generator,
                             oracle_lib.random_params(config.generator, 0))
   nll = oracle_lib.make_nll_fn(oracle)
-  real = oracle.sample(config.num_samples, tf.random.Generator.from_seed(1))
-  fake = model.generate(config.num_samples)
+  real = tf.Variable(oracle.sample(config.num_samples,
+                                   tf.random.Generator.from_seed(1)))
+  fake = trainer.generate(config.num_samples)
   d_tokens = tf.concat([real, fake], 0)
   d_labels = tf.concat([tf.ones(config.num_samples, tf.int32),
                         tf.zeros(config.num_samples, tf.int32)], 0)
-
-  def adversarial_epoch():
-    model.policy_gradient_step()
-    model.rollout.update(model.generator)
-    for _ in range(config.d_steps):
-      model.train_discriminator(real)
-    return ()
-
+  # The recipe's own epoch functions: what a run executes.
+  g_pretrain, _, adversarial = recipes.build(
+      "seqgan", recipes.Context(trainer, config, real))
   runs = dict(
-      mle_epoch=lambda: model.mle_epoch(real),
-      generate_10k=lambda: model.generate(config.num_samples),
+      mle_epoch=lambda: g_pretrain.run_epoch(0),
+      generate_10k=lambda: trainer.generate(config.num_samples),
       nll_oracle_10k=lambda: nll(real),
-      d_epoch=lambda: model.d_epoch(d_tokens, d_labels),
-      adv_g_step=model.policy_gradient_step,
-      adv_epoch=adversarial_epoch)
+      d_epoch=lambda: trainer.d_epoch(d_tokens, d_labels),
+      adv_g_step=trainer.policy_gradient_step(seqgan.reward(trainer)),
+      adv_epoch=lambda: adversarial.run_epoch(0))
   peak = matmul_peak_gflops()
   flops = phase_flops(config)
   print(f"device: {_device_name()}; TF {tf.__version__}; "

@@ -4,7 +4,7 @@ r"""Scores a file of token sequences: NLL-oracle, or BLEU-n against references.
       --oracle=paper
   python -m experiments.evaluate --samples=FILE --oracle_params=target_params_py3.pkl
   python -m experiments.evaluate --samples=FILE --oracle=random --oracle_seed=0 \
-      --vocab_size=5000 --seq_len=20
+      --vocab_size=5000 --seq_len=20 --g_emb_dim=32 --g_hidden_dim=32
 
   python -m experiments.evaluate --bleu=2 --references=test.txt --samples=FILE
 
@@ -39,10 +39,15 @@ flags.DEFINE_integer("oracle_seed", 0, "Seed of the random oracle.")
 flags.DEFINE_float("oracle_stddev", 1.0, "Stddev of the random oracle.")
 flags.DEFINE_integer("vocab_size", _G.vocab_size, "Oracle vocabulary size.")
 flags.DEFINE_integer("seq_len", _G.seq_len, "Sequence length.")
-flags.DEFINE_integer("emb_dim", _G.emb_dim, "Oracle embedding size.")
-flags.DEFINE_integer("hidden_dim", _G.hidden_dim, "Oracle LSTM units.")
+flags.DEFINE_integer("g_emb_dim", _G.emb_dim, "Oracle embedding size.")
+flags.DEFINE_integer("g_hidden_dim", _G.hidden_dim, "Oracle LSTM units.")
+# The names these flags had before they matched the training flags.
+flags.DEFINE_alias("emb_dim", "g_emb_dim")
+flags.DEFINE_alias("hidden_dim", "g_hidden_dim")
 flags.DEFINE_integer("start_token", _G.start_token, "Start token id.")
-flags.DEFINE_string("cache_dir", "save/oracle", "Where --oracle=paper goes.")
+flags.DEFINE_string("oracle_dir", "save/oracle",
+                    "Where --oracle=paper is found, or downloaded to.")
+flags.DEFINE_alias("cache_dir", "oracle_dir")
 FLAGS = flags.FLAGS
 
 
@@ -100,12 +105,12 @@ def main(argv):
       return
     config = config_lib.GeneratorConfig(
         vocab_size=FLAGS.vocab_size, seq_len=FLAGS.seq_len,
-        emb_dim=FLAGS.emb_dim, hidden_dim=FLAGS.hidden_dim,
+        emb_dim=FLAGS.g_emb_dim, hidden_dim=FLAGS.g_hidden_dim,
         start_token=FLAGS.start_token)
     config.validate()
     params = oracle_lib.resolve_params(config, FLAGS.oracle,
                                        FLAGS.oracle_params, FLAGS.oracle_seed,
-                                       FLAGS.oracle_stddev, FLAGS.cache_dir)
+                                       FLAGS.oracle_stddev, FLAGS.oracle_dir)
     oracle = oracle_lib.build(config, params)
     tokens = read_sequences(FLAGS.samples, config.vocab_size, config.seq_len)
     nll = float(oracle_lib.make_nll_fn(oracle)(tf.constant(tokens)))

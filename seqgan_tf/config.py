@@ -6,7 +6,19 @@ the library reads nothing else. Defaults are the paper's / authors' values
 """
 
 import dataclasses
+import inspect
+import re
 from typing import Tuple
+
+
+def _flag(name, default):
+  """A field whose command-line flag is `--name`, not prefixed (g_, d_).
+
+  G and D fields with the same flag name (vocab_size, seq_len) are one flag
+  that sets both.
+  """
+  return dataclasses.field(default=default, metadata=dict(flag=name))
+
 
 # The authors' discriminator for the synthetic experiment (sequence_gan.py).
 PAPER_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20)
@@ -28,14 +40,14 @@ class GeneratorConfig:
     learning_rate: Adam learning rate, for MLE and policy gradient alike.
     grad_clip: global-norm gradient clip.
   """
-  vocab_size: int = 5000
-  seq_len: int = 20
+  vocab_size: int = _flag("vocab_size", 5000)
+  seq_len: int = _flag("seq_len", 20)
   emb_dim: int = 32
   hidden_dim: int = 32
-  start_token: int = 0
+  start_token: int = _flag("start_token", 0)
   init_stddev: float = 0.1
   learning_rate: float = 0.01
-  grad_clip: float = 5.0
+  grad_clip: float = _flag("grad_clip", 5.0)
 
   def validate(self):
     for name in ("vocab_size", "seq_len", "emb_dim", "hidden_dim"):
@@ -62,8 +74,8 @@ class DiscriminatorConfig:
     l2_reg_lambda: L2 weight on the output layer only.
     learning_rate: Adam learning rate.
   """
-  vocab_size: int = 5000
-  seq_len: int = 20
+  vocab_size: int = _flag("vocab_size", 5000)
+  seq_len: int = _flag("seq_len", 20)
   emb_dim: int = 64
   filter_sizes: Tuple[int, ...] = PAPER_FILTER_SIZES
   num_filters: Tuple[int, ...] = PAPER_NUM_FILTERS
@@ -106,9 +118,10 @@ class SeqGANConfig:
   Attributes:
     generator: G's architecture and optimiser.
     discriminator: D's architecture and optimiser.
-    mode: "seqgan" (MLE pre-training, then adversarial training) or "mle"
-      (the paper's MLE baseline: pre-training simply continues for
-      `adversarial_epochs` more epochs, no D at all).
+    recipe: the training method, a name registered in `seqgan_tf.recipes`:
+      "seqgan" (MLE pre-training, then adversarial training) or "mle" (the
+      paper's MLE baseline: pre-training continues for `adversarial_epochs`
+      more epochs, no D at all).
     batch_size: sequences per G and D batch.
     num_samples: oracle samples used as training data (synthetic task); a
       text task trains on its training split. Every D round generates as many
@@ -130,9 +143,12 @@ class SeqGANConfig:
     seed: seeds every TF random number generator of the run.
     checkpoint_every: save a checkpoint every this many epochs/rounds.
   """
-  generator: GeneratorConfig = GeneratorConfig()
-  discriminator: DiscriminatorConfig = DiscriminatorConfig()
-  mode: str = "seqgan"
+  generator: GeneratorConfig = dataclasses.field(
+      default=GeneratorConfig(), metadata=dict(flag_prefix="g_", owner="G"))
+  discriminator: DiscriminatorConfig = dataclasses.field(
+      default=DiscriminatorConfig(), metadata=dict(flag_prefix="d_",
+                                                   owner="D"))
+  recipe: str = "seqgan"
   batch_size: int = 64
   num_samples: int = 10000
   pretrain_g_epochs: int = 120
@@ -152,8 +168,8 @@ class SeqGANConfig:
   def validate(self):
     self.generator.validate()
     self.discriminator.validate()
-    if self.mode not in ("seqgan", "mle"):
-      raise ValueError(f"--mode={self.mode}: must be 'seqgan' or 'mle'")
+    if not self.recipe:
+      raise ValueError("--recipe is empty: name a training method")
     if (self.generator.vocab_size != self.discriminator.vocab_size or
         self.generator.seq_len != self.discriminator.seq_len):
       raise ValueError("generator and discriminator disagree on vocab_size or "
@@ -188,3 +204,51 @@ def replace(config, **changes):
 
 def to_dict(config):
   return dataclasses.asdict(config)
+
+
+# Keys renamed since run directories were first written: old name -> new.
+_RENAMED = {"mode": "recipe"}
+
+
+def from_dict(values, cls=None):
+  """A config from `to_dict`'s output, also as older versions wrote it.
+
+  Renamed keys take their new name, and fields added since take their
+  defaults (a new field's default is always the old behaviour), so an old
+  run directory's config.json still matches the run that wrote it.
+
+  Raises:
+    ValueError: a key no version of the config has.
+  """
+  cls = cls or SeqGANConfig
+  values = {_RENAMED.get(k, k): v for k, v in values.items()}
+  fields = {f.name: f for f in dataclasses.fields(cls)}
+  unknown = sorted(set(values) - set(fields))
+  if unknown:
+    raise ValueError(f"unknown config keys {unknown} for {cls.__name__}")
+  kwargs = {}
+  for name, value in values.items():
+    field_type = fields[name].type
+    if dataclasses.is_dataclass(field_type):
+      value = from_dict(value, field_type)
+    elif isinstance(value, list):
+      value = tuple(value)
+    kwargs[name] = value
+  return cls(**kwargs)
+
+
+def attribute_docs(cls):
+  """{field: its description} from the class docstring's `Attributes:`."""
+  doc = inspect.getdoc(cls) or ""
+  section = doc.split("Attributes:", 1)[-1] if "Attributes:" in doc else ""
+  docs, name = {}, None
+  for line in section.splitlines():
+    match = re.match(r"^  (\w+): (.*)$", line)
+    if match:
+      name = match.group(1)
+      docs[name] = match.group(2).strip()
+    elif name and line.startswith("    "):
+      docs[name] += " " + line.strip()
+    elif line.strip():
+      name = None  # Another section began.
+  return docs

@@ -27,6 +27,26 @@ class OracleTask:
     self.num_real = config.num_samples
     self.description = dict(task="oracle", **description)
 
+  @staticmethod
+  def file_description(sha256):
+    """How config.json names an oracle read from a file: by its content.
+
+    Naming the content, not the path, lets a run resume when the file
+    moves (a local copy instead of the download).
+    """
+    name = "paper" if sha256 == oracle_lib.PAPER_ORACLE_SHA256 else "file"
+    return dict(oracle=name, sha256=sha256)
+
+  @classmethod
+  def upgrade_description(cls, description):
+    """A config.json's task entry as older versions wrote it, in today's form.
+
+    Up to commit 068362a, --oracle_params runs recorded the path.
+    """
+    if "oracle_params" in description:
+      return dict(task="oracle", **cls.file_description(description["sha256"]))
+    return description
+
   def real_data(self, seed):
     """`num_samples` oracle samples, int32 [N, T]."""
     return self.oracle.sample(self.num_real,

@@ -20,7 +20,10 @@ def _run(*args):
 
 def test_smoke_preset_end_to_end(tmp_path):
   save_dir = str(tmp_path / "synthetic")
-  result = _run("experiments.synthetic", "--preset=smoke",
+  # As `make synthetic PRESET=smoke` calls it: --oracle_dir says where the
+  # paper's oracle would be, and the smoke preset keeps its own tiny one.
+  result = _run("experiments.run", "--task=oracle", "--recipe=seqgan",
+                "--preset=smoke", f"--oracle_dir={tmp_path / 'no_oracle'}",
                 f"--save_dir={save_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
   run_dir = os.path.join(save_dir, "smoke_seqgan")
@@ -36,10 +39,21 @@ def test_smoke_preset_end_to_end(tmp_path):
 
   # Its samples score under the same oracle with the evaluate entry point.
   scored = _run("experiments.evaluate", "--oracle=random", "--vocab_size=30",
-                "--seq_len=8", "--emb_dim=8", "--hidden_dim=8",
+                "--seq_len=8", "--g_emb_dim=8", "--g_hidden_dim=8",
                 f"--samples={run_dir}/samples.txt")
   assert scored.returncode == 0, scored.stderr[-3000:]
   assert scored.stdout.startswith("NLL-oracle ")
+
+
+def test_helpfull_lists_tasks_and_recipes():
+  result = _run("experiments.run", "--helpfull")  # absl exits 1 after help.
+  assert "Traceback" not in result.stderr, result.stderr[-3000:]
+  shown = " ".join(result.stdout.split())  # absl wraps the help lines.
+  for text in ("--task", "oracle: the synthetic experiment", "poems: Chinese",
+               "--recipe", "seqgan: SeqGAN (Algorithm 1)", "mle: MLE",
+               "--g_emb_dim: G: token embedding size", "--d_filter_sizes",
+               "--data_file", "--oracle_dir"):
+    assert text in shown, text
 
 
 def test_bad_flag_value_is_one_clear_line(tmp_path):
@@ -60,8 +74,8 @@ def test_evaluate_matches_library_nll(tmp_path):
   samples_path = tmp_path / "samples.txt"
   samples_path.write_text("\n".join(" ".join(map(str, r)) for r in samples))
   result = _run("experiments.evaluate", f"--oracle_params={oracle_path}",
-                "--vocab_size=12", "--seq_len=6", "--emb_dim=8",
-                "--hidden_dim=8", f"--samples={samples_path}")
+                "--vocab_size=12", "--seq_len=6", "--g_emb_dim=8",
+                "--g_hidden_dim=8", f"--samples={samples_path}")
   assert result.returncode == 0, result.stderr[-3000:]
   expected = float(oracle_lib.make_nll_fn(oracle_lib.build(config, params))(
       samples))
@@ -72,13 +86,13 @@ def test_evaluate_rejects_bad_samples(tmp_path):
   bad = tmp_path / "bad.txt"
   bad.write_text("1 2 x 4 5 6\n")
   result = _run("experiments.evaluate", "--oracle=random", "--vocab_size=12",
-                "--seq_len=6", "--emb_dim=8", "--hidden_dim=8",
+                "--seq_len=6", "--g_emb_dim=8", "--g_hidden_dim=8",
                 f"--samples={bad}")
   assert result.returncode == 2
   assert "line 1: not integer token ids" in result.stderr
   bad.write_text("1 2 3 4 5 99\n")
   result = _run("experiments.evaluate", "--oracle=random", "--vocab_size=12",
-                "--seq_len=6", "--emb_dim=8", "--hidden_dim=8",
+                "--seq_len=6", "--emb_dim=8", "--hidden_dim=8",  # Old names.
                 f"--samples={bad}")
   assert result.returncode == 2 and "outside [0, --vocab_size=12)" in result.stderr
 

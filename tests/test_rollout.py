@@ -85,28 +85,3 @@ def test_rewards_average_the_rollouts_exactly(gen_config):
     expected = [(np.sum(row[:t] == 4) + seq_len - t) / seq_len
                 for t in range(1, seq_len)] + [np.mean(row == 4)]
     np.testing.assert_allclose(rewards[b], expected, rtol=1e-6)
-
-
-def test_adversarial_phase_starts_with_beta_equal_to_pretrained_theta(tmp_path):
-  """beta is built before pre-training; the first g-step must not use that."""
-  from seqgan_tf import oracle as oracle_lib
-  from seqgan_tf import train
-  from tests.conftest import tiny_synthetic_config
-  config = tiny_synthetic_config(adversarial_epochs=1, rollout_update_rate=0.5)
-  from seqgan_tf import tasks
-  task = tasks.OracleTask(config,
-                          oracle_lib.random_params(config.generator, 0), {})
-  experiment = train.Experiment(config, task, str(tmp_path))
-  experiment._prepare_run_dir()
-  experiment._run_mle(train.G_PRETRAIN, 0, 2, 0)
-  pretrained = [w.numpy() for w in experiment.model.generator.weights]
-  seen = []
-
-  def recording_g_step():
-    seen.append([w.numpy() for w in experiment.model.rollout.policy.weights])
-    return tf.constant(0.0), tf.constant(0.5)
-
-  experiment.model.policy_gradient_step = recording_g_step
-  experiment._run_adversarial(0)
-  for beta, theta in zip(seen[0], pretrained):
-    np.testing.assert_array_equal(beta, theta)

@@ -1,0 +1,69 @@
+r"""Trains any recipe on any task: the one entry point.
+
+  python -m experiments.run --task=oracle --recipe=seqgan    # paper config
+  python -m experiments.run --task=oracle --recipe=mle --preset=cpu
+  python -m experiments.run --task=poems --data_file=shi.txt --preset=smoke
+  python -m experiments.run --helpfull                       # every flag
+
+Outputs go to <save_dir>/<run_name>/ (config.json, checkpoints/, TensorBoard
+events, samples.txt, results.json); the same command again resumes from the
+latest checkpoint. Flag defaults come in layers: the paper's synthetic
+values, then the task's, then the preset's; flags given on the command line
+win. `experiments.synthetic` and `experiments.poetry` are this with
+--task=oracle and --task=poems.
+"""
+
+import functools
+
+from absl import app
+from absl import flags
+from absl import logging
+
+from experiments import cli
+from experiments import common
+from experiments import tasks
+from seqgan_tf import experiment
+from seqgan_tf import recipes
+
+
+def define_flags(default_task="oracle"):
+  """Every flag: the run's, the config's and each task's."""
+  flags.DEFINE_enum(
+      "task", default_task, list(tasks.TASKS),
+      "What G learns; each task sets its own defaults and presets. " +
+      " ".join(tasks.describe(name) for name in tasks.TASKS))
+  common.define_run_flags(tasks.PRESET_NAMES)
+  common.define_config_flags(choices=dict(recipe=recipes.names()))
+  flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
+      f"{name}: {recipes.describe(name)}" for name in recipes.names())
+  flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.
+  for task in tasks.TASKS.values():
+    task.define_flags()
+
+
+def run(flag_values):
+  """Runs the experiment the flags describe; returns its results dict."""
+  task_module = tasks.TASKS[flag_values.task]
+  common.apply_defaults(flag_values, {
+      **task_module.DEFAULTS, **task_module.PRESETS[flag_values.preset]})
+  if flag_values.save_dir is None:
+    flag_values.save_dir = task_module.SAVE_DIR
+  common.check_writable(flag_values.save_dir, "save_dir")
+  common.enable(flag_values)
+  task, overrides = task_module.build(flag_values)
+  config = common.config_from_flags(flag_values, **overrides)
+  run_dir = common.run_dir_of(flag_values)
+  common.remove_for_overwrite(flag_values, run_dir)
+  results = experiment.Experiment(config, task, run_dir).run()
+  logging.info("Results: %s", results)
+  task_module.finish(flag_values, task)
+  return results
+
+
+def main(default_task="oracle"):
+  define_flags(default_task)
+  app.run(functools.partial(common.main, run), flags_parser=cli.parse_flags)
+
+
+if __name__ == "__main__":
+  main()

@@ -1,0 +1,96 @@
+"""One run of a recipe on a task: builds the pieces and hands them to `Runner`.
+
+  experiment = Experiment(config, task, run_dir)
+  results = experiment.run()      # or resumes, if run_dir holds a checkpoint
+
+`config.recipe` names the training method (`seqgan_tf.recipes`); the task
+(`seqgan_tf.tasks`) gives the real data, the metrics and how samples print.
+"""
+
+import dataclasses
+
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import recipes
+from seqgan_tf import runner
+from seqgan_tf import train
+
+
+class Experiment:
+  """A run directory for `config.recipe` on `task`.
+
+  Args:
+    config: `config_lib.SeqGANConfig`.
+    task: `tasks.OracleTask` or `tasks.TextTask` (anything with `num_real`,
+      `real_data(seed)`, `evaluate(samples, generator)`, `format_samples`
+      and `description`).
+    run_dir: the run directory; config.json, checkpoints/, TensorBoard
+      events, samples.txt and results.json go there.
+
+  Attributes:
+    trainer: the `train.Trainer` (G, D, rollout policy and their steps).
+    phases: the recipe's `runner.Phase`s.
+    runner: the `runner.Runner`.
+  """
+
+  def __init__(self, config, task, run_dir):
+    self.config = config.validate()
+    self.task = task
+    self.trainer = train.Trainer(config)
+    # Evaluation draws from its own generator, so how often it runs does not
+    # change the training trajectory.
+    eval_rng = tf.random.Generator.from_seed(config.seed + 2)
+    real_data = tf.Variable(
+        tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
+        trainable=False)
+    self.phases = recipes.build(
+        config.recipe, recipes.Context(self.trainer, config, real_data))
+
+    def evaluate(num_samples):
+      samples = self.trainer.generate(num_samples, eval_rng)
+      return task.evaluate(samples, self.trainer.generator), samples
+
+    spec = runner.RunSpec(
+        config_json=dict(config=config_lib.to_dict(config),
+                         task=task.description),
+        upgrade_saved=lambda saved: _upgrade_saved(saved, task),
+        evaluate=evaluate,
+        format_samples=task.format_samples,
+        start=lambda: real_data.assign(task.real_data(config.seed + 1)),
+        legacy_phase=lambda index: recipes.legacy_phase(config.recipe, index),
+        eval_every=config.eval_every,
+        eval_samples=config.eval_samples,
+        final_eval_samples=config.final_eval_samples,
+        checkpoint_every=config.checkpoint_every,
+        hparams=flat_hparams(config),
+        results=dict(recipe=config.recipe))
+    self.runner = runner.Runner(
+        run_dir, self.phases,
+        dict(real_data=real_data, eval_rng=eval_rng,
+             **self.trainer.checkpoint_items()),
+        spec)
+
+  def run(self):
+    """Runs or resumes the whole schedule; returns the results dict."""
+    return self.runner.run()
+
+
+def _upgrade_saved(saved, task):
+  """An older config.json in today's form (renamed keys, new defaults)."""
+  upgrade_task = getattr(task, "upgrade_description", lambda d: d)
+  return dict(config=config_lib.to_dict(config_lib.from_dict(saved["config"])),
+              task=upgrade_task(saved["task"]))
+
+
+def flat_hparams(config):
+  """The config as flat {name: scalar} for TensorBoard's hparams plugin."""
+  flat = {}
+  for key, value in dataclasses.asdict(config).items():
+    if isinstance(value, dict):
+      for inner, inner_value in value.items():
+        flat[f"{key}.{inner}"] = inner_value
+    else:
+      flat[key] = value
+  return {k: (",".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+          for k, v in flat.items()}

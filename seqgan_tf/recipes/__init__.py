@@ -1,0 +1,51 @@
+"""Training methods ("recipes"), registered by name.
+
+A recipe is a module with a function `phases(context) -> [runner.Phase, ...]`:
+the ordered phases of one method, built from a `Context` (the trainer, the
+config, the training data). Its docstring's first line is its help text. The
+runner does the rest: checkpoints, evaluation, resume. To add a method, write
+one module here and add one line to `RECIPES`.
+"""
+
+from seqgan_tf.recipes import mle
+from seqgan_tf.recipes import seqgan
+from seqgan_tf.recipes.common import Context
+
+RECIPES = {
+    "seqgan": seqgan,
+    "mle": mle,
+}
+
+# Checkpoints written before recipes existed (commit 068362a) numbered the
+# phases of one fixed schedule: 0 g-pretrain, 1 d-pretrain, 2 adversarial
+# (continued MLE in mode "mle"), 3 done. Index into today's phases:
+_LEGACY_PHASES = {"seqgan": (0, 1, 2, 3), "mle": (0, 1, 1, 2)}
+
+
+def names():
+  return sorted(RECIPES)
+
+
+def build(name, context):
+  """The phases of recipe `name`.
+
+  Raises:
+    ValueError: no recipe has that name.
+  """
+  if name not in RECIPES:
+    raise ValueError(f"--recipe={name}: no such training method; choose one "
+                     f"of {', '.join(names())}")
+  return RECIPES[name].phases(context)
+
+
+def describe(name):
+  """The first line of a recipe's module docstring."""
+  return RECIPES[name].__doc__.strip().splitlines()[0]
+
+
+def legacy_phase(name, index):
+  """Today's phase index for a pre-recipe checkpoint's phase number."""
+  if name not in _LEGACY_PHASES:
+    raise ValueError(f"a checkpoint from before recipes cannot be of recipe "
+                     f"{name}")
+  return _LEGACY_PHASES[name][index]

@@ -1,0 +1,46 @@
+"""What recipes share: the context they are built from and the pre-training."""
+
+import dataclasses
+
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import runner
+from seqgan_tf import train
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+  """What a recipe builds its phases from.
+
+  Attributes:
+    trainer: `train.Trainer`: G, D, the rollout policy and their steps.
+    config: the run's `config_lib.SeqGANConfig`.
+    real_data: tf.Variable int32 [N, T], the training sequences.
+  """
+  trainer: train.Trainer
+  config: config_lib.SeqGANConfig
+  real_data: tf.Variable
+
+
+def mle_phase(context, name, epochs, first_step):
+  """MLE epochs of G on the real data (pre-training, or the MLE baseline)."""
+  trainer, data = context.trainer, context.real_data
+  return runner.Phase(
+      name, epochs,
+      lambda epoch: {"mle_loss": float(trainer.mle_epoch(data))},
+      first_step=first_step)
+
+
+def pretrain_generator(context):
+  """Algorithm 1, line 2: pre-train G by MLE on the real data."""
+  return mle_phase(context, "g-pretrain", context.config.pretrain_g_epochs, 0)
+
+
+def pretrain_discriminator(context):
+  """Algorithm 1, lines 3-4: D rounds, each on fresh negatives for k epochs."""
+  cfg, trainer = context.config, context.trainer
+  return runner.Phase(
+      "d-pretrain", cfg.pretrain_d_rounds,
+      lambda epoch: {"d_pretrain_loss": trainer.train_discriminator(
+          context.real_data, cfg.k_epochs)})

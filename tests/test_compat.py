@@ -1,0 +1,64 @@
+"""Run directories written by older versions still resume (tests/data/)."""
+
+import dataclasses
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from seqgan_tf import config as config_lib
+from seqgan_tf import experiment as experiment_lib
+from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import tasks
+
+LEGACY = os.path.join(os.path.dirname(__file__), "data", "legacy_068362a")
+
+
+def _legacy_run(tmp_path, name):
+  run_dir = str(tmp_path / name)
+  if not os.path.exists(run_dir):
+    shutil.copytree(os.path.join(LEGACY, name), run_dir)
+  with open(os.path.join(run_dir, "config.json")) as f:
+    saved = json.load(f)
+  config = config_lib.from_dict(saved["config"])  # Says "mode", not "recipe".
+  params = oracle_lib.random_params(config.generator, seed=0)
+  description = {k: v for k, v in saved["task"].items() if k != "task"}
+  task = tasks.OracleTask(config, params, description)
+  return run_dir, config, experiment_lib.Experiment(config, task, run_dir)
+
+
+@pytest.mark.parametrize("name, recipe, phase_name", [
+    ("smoke_seqgan", "seqgan", "adversarial"),
+    ("smoke_mle", "mle", "mle-continued"),
+])
+def test_pre_recipe_checkpoint_restores_and_finishes(tmp_path, name, recipe,
+                                                     phase_name):
+  run_dir, config, experiment = _legacy_run(tmp_path, name)
+  assert config.recipe == recipe
+  checkpoint = tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints"))
+  stored_g = tf.train.load_checkpoint(checkpoint).get_tensor(
+      "generator/embedding/.ATTRIBUTES/VARIABLE_VALUE")
+  phase = experiment.runner.phases[-1]
+  seen = []
+
+  def run_epoch(epoch):
+    # The run resumes in the last phase, one epoch done, weights restored.
+    seen.append((epoch, experiment.trainer.generator.embedding.numpy()))
+    return phase.run_epoch(epoch)
+
+  assert phase.name == phase_name
+  experiment.runner.phases[-1] = dataclasses.replace(phase,
+                                                     run_epoch=run_epoch)
+  results = experiment.run()
+  assert [epoch for epoch, _ in seen] == [1]
+  np.testing.assert_array_equal(seen[0][1], stored_g)
+  assert results["epochs"] == 5 and np.isfinite(results["nll_oracle_final"])
+  # New checkpoints are numbered after the legacy one, not over it.
+  latest = os.path.basename(experiment.runner.manager.latest_checkpoint)
+  assert int(latest.split("-")[1]) > int(os.path.basename(checkpoint)
+                                         .split("-")[1])
+  # The finished run, now in today's layout, reads back as finished.
+  assert _legacy_run(tmp_path, name)[2].run() == results
