@@ -7,15 +7,7 @@ rollouts and the oracle; the authors' code wrote the same LSTM four times.
 import math
 
 import keras
-import numpy as np
 import tensorflow as tf
-
-# Order of the 15 arrays in the authors' oracle pickle (target_lstm.py):
-# embedding; then input, forget, output gates and cell candidate, each as
-# (W [E,H], U [H,H], b [H]); then the output layer Wo [H,V], bo [V].
-ORACLE_PARAM_NAMES = ("embedding", "Wi", "Ui", "bi", "Wf", "Uf", "bf", "Wog",
-                      "Uog", "bog", "Wc", "Uc", "bc", "Wo", "bo")
-_GATES = ("i", "f", "og", "c")
 
 
 def _static_length(tokens):
@@ -68,19 +60,11 @@ def _block_size(vocab_size):
   return min(divisors, key=lambda d: abs(d - root), default=math.ceil(root))
 
 
-def oracle_param_shapes(vocab_size, emb_dim, hidden_dim):
-  """Shapes of the 15 arrays, in `ORACLE_PARAM_NAMES` order."""
-  shapes = [(vocab_size, emb_dim)]
-  for _ in _GATES:
-    shapes += [(emb_dim, hidden_dim), (hidden_dim, hidden_dim), (hidden_dim,)]
-  return shapes + [(hidden_dim, vocab_size), (vocab_size,)]
-
-
 class Generator(keras.Model):
   """LSTM language model over token ids.
 
   The four gates are fused into one kernel [E, 4H] (order i, f, o, c~) so a
-  step is two matmuls; `set_oracle_params` maps the authors' per-gate arrays
+  step is two matmuls; `oracle.set_params` maps the authors' per-gate arrays
   onto it. The state is a pair (h, c), both [B, H] float32, zero at t=0.
   """
 
@@ -221,49 +205,3 @@ class Generator(keras.Model):
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
                                     self.config.seq_len, rng)
-
-  # --- the authors' oracle layout -------------------------------------------
-
-  def oracle_params(self):
-    """This model's weights as the authors' 15 arrays (float32 numpy)."""
-    split = lambda w: np.split(np.asarray(w), 4, axis=-1)
-    kernels, recurrents, biases = (split(self.kernel), split(
-        self.recurrent_kernel), split(self.bias))
-    params = [np.asarray(self.embedding)]
-    for gate in range(len(_GATES)):
-      params += [kernels[gate], recurrents[gate], biases[gate]]
-    params += [np.asarray(self.output_kernel), np.asarray(self.output_bias)]
-    return [p.astype(np.float32) for p in params]
-
-  def set_oracle_params(self, params):
-    """Loads the authors' 15 arrays (see `ORACLE_PARAM_NAMES`).
-
-    Raises:
-      ValueError: wrong count, shape or dtype, naming the first bad array.
-    """
-    cfg = self.config
-    expected = oracle_param_shapes(cfg.vocab_size, cfg.emb_dim, cfg.hidden_dim)
-    if not isinstance(params, (list, tuple)) or len(params) != len(expected):
-      count = len(params) if isinstance(params, (list, tuple)) else "not a list"
-      raise ValueError(
-          f"oracle params: expected a list of {len(expected)} arrays "
-          f"({', '.join(ORACLE_PARAM_NAMES)}), got {count}")
-    arrays = []
-    for name, shape, value in zip(ORACLE_PARAM_NAMES, expected, params):
-      array = np.asarray(value)
-      if not np.issubdtype(array.dtype, np.floating):
-        raise ValueError(f"oracle param {name}: dtype {array.dtype}, expected "
-                         "float32")
-      if array.shape != shape:
-        raise ValueError(
-            f"oracle param {name}: shape {array.shape}, expected {shape} for "
-            f"vocab_size={cfg.vocab_size}, emb_dim={cfg.emb_dim}, "
-            f"hidden_dim={cfg.hidden_dim}; pass matching flags")
-      arrays.append(array.astype(np.float32))
-    gates = [arrays[1 + 3 * g:4 + 3 * g] for g in range(len(_GATES))]
-    self.embedding.assign(arrays[0])
-    self.kernel.assign(np.concatenate([g[0] for g in gates], axis=1))
-    self.recurrent_kernel.assign(np.concatenate([g[1] for g in gates], axis=1))
-    self.bias.assign(np.concatenate([g[2] for g in gates]))
-    self.output_kernel.assign(arrays[13])
-    self.output_bias.assign(arrays[14])

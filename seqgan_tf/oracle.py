@@ -19,6 +19,69 @@ PAPER_ORACLE_URL = (
 PAPER_ORACLE_SHA256 = (
     "5ac794a695dd6e0eb2bb689f3dfda55e4e0053e8c0399e6242630a95f1e60e8a")
 PAPER_ORACLE_FILENAME = "target_params_py3.pkl"
+# Order of the 15 arrays in the authors' oracle pickle (target_lstm.py):
+# embedding; then input, forget, output gates and cell candidate, each as
+# (W [E,H], U [H,H], b [H]); then the output layer Wo [H,V], bo [V].
+PARAM_NAMES = ("embedding", "Wi", "Ui", "bi", "Wf", "Uf", "bf", "Wog", "Uog",
+               "bog", "Wc", "Uc", "bc", "Wo", "bo")
+_GATES = ("i", "f", "og", "c")  # The Generator's fused gate order too.
+
+
+def param_shapes(vocab_size, emb_dim, hidden_dim):
+  """Shapes of the 15 arrays, in `PARAM_NAMES` order."""
+  shapes = [(vocab_size, emb_dim)]
+  for _ in _GATES:
+    shapes += [(emb_dim, hidden_dim), (hidden_dim, hidden_dim), (hidden_dim,)]
+  return shapes + [(hidden_dim, vocab_size), (vocab_size,)]
+
+
+def params_of(generator):
+  """A `Generator`'s weights as the authors' 15 arrays (float32 numpy)."""
+  split = lambda w: np.split(np.asarray(w), 4, axis=-1)
+  kernels, recurrents, biases = (split(generator.kernel),
+                                 split(generator.recurrent_kernel),
+                                 split(generator.bias))
+  params = [np.asarray(generator.embedding)]
+  for gate in range(len(_GATES)):
+    params += [kernels[gate], recurrents[gate], biases[gate]]
+  params += [np.asarray(generator.output_kernel),
+             np.asarray(generator.output_bias)]
+  return [p.astype(np.float32) for p in params]
+
+
+def set_params(generator, params):
+  """Loads the authors' 15 arrays (see `PARAM_NAMES`) into a `Generator`.
+
+  Raises:
+    ValueError: wrong count, shape or dtype, naming the first bad array.
+  """
+  cfg = generator.config
+  expected = param_shapes(cfg.vocab_size, cfg.emb_dim, cfg.hidden_dim)
+  if not isinstance(params, (list, tuple)) or len(params) != len(expected):
+    count = len(params) if isinstance(params, (list, tuple)) else "not a list"
+    raise ValueError(
+        f"oracle params: expected a list of {len(expected)} arrays "
+        f"({', '.join(PARAM_NAMES)}), got {count}")
+  arrays = []
+  for name, shape, value in zip(PARAM_NAMES, expected, params):
+    array = np.asarray(value)
+    if not np.issubdtype(array.dtype, np.floating):
+      raise ValueError(f"oracle param {name}: dtype {array.dtype}, expected "
+                       "float32")
+    if array.shape != shape:
+      raise ValueError(
+          f"oracle param {name}: shape {array.shape}, expected {shape} for "
+          f"vocab_size={cfg.vocab_size}, emb_dim={cfg.emb_dim}, "
+          f"hidden_dim={cfg.hidden_dim}; pass matching flags")
+    arrays.append(array.astype(np.float32))
+  gates = [arrays[1 + 3 * g:4 + 3 * g] for g in range(len(_GATES))]
+  generator.embedding.assign(arrays[0])
+  generator.kernel.assign(np.concatenate([g[0] for g in gates], axis=1))
+  generator.recurrent_kernel.assign(np.concatenate([g[1] for g in gates],
+                                                   axis=1))
+  generator.bias.assign(np.concatenate([g[2] for g in gates]))
+  generator.output_kernel.assign(arrays[13])
+  generator.output_bias.assign(arrays[14])
 
 
 def random_params(config, seed, stddev=1.0):
@@ -28,8 +91,7 @@ def random_params(config, seed, stddev=1.0):
   machine and TF version.
   """
   rng = np.random.default_rng(seed)
-  shapes = generator_lib.oracle_param_shapes(config.vocab_size, config.emb_dim,
-                                             config.hidden_dim)
+  shapes = param_shapes(config.vocab_size, config.emb_dim, config.hidden_dim)
   return [rng.normal(0.0, stddev, size=s).astype(np.float32) for s in shapes]
 
 
@@ -77,7 +139,7 @@ def fetch_paper_params(cache_dir):
 def build(config, params):
   """A frozen oracle `Generator` holding `params` (authors' layout)."""
   oracle = generator_lib.Generator(config, name="oracle")
-  oracle.set_oracle_params(params)
+  set_params(oracle, params)
   oracle.trainable = False
   return oracle
 

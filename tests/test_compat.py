@@ -30,6 +30,18 @@ def _legacy_run(tmp_path, name):
   return run_dir, config, experiment_lib.Experiment(config, task, run_dir)
 
 
+def test_oracle_named_by_path_matches_the_same_file_by_content():
+  """Up to 068362a, --oracle_params runs wrote the path into config.json."""
+  old = dict(task="oracle", oracle_params="/elsewhere/target_params_py3.pkl",
+             sha256=oracle_lib.PAPER_ORACLE_SHA256)
+  today = dict(task="oracle", **tasks.OracleTask.file_description(
+      oracle_lib.PAPER_ORACLE_SHA256))
+  assert tasks.OracleTask.upgrade_description(old) == today
+  assert today["oracle"] == "paper"
+  other = tasks.OracleTask.file_description("0" * 64)
+  assert other == dict(oracle="file", sha256="0" * 64)
+
+
 @pytest.mark.parametrize("name, recipe, phase_name", [
     ("smoke_seqgan", "seqgan", "adversarial"),
     ("smoke_mle", "mle", "mle-continued"),

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqgan_tf import generator as generator_lib
 from seqgan_tf import oracle as oracle_lib
 
 
@@ -36,7 +35,7 @@ def test_pickle_round_trip_and_nll_matches_numpy(tmp_path, gen_config):
   oracle_lib.save_params(params, path)
   loaded = oracle_lib.load_params(path)
   oracle = oracle_lib.build(gen_config, loaded)
-  for original, back in zip(params, oracle.oracle_params()):
+  for original, back in zip(params, oracle_lib.params_of(oracle)):
     np.testing.assert_array_equal(original, back)
   tokens = oracle.sample(40, tf.random.Generator.from_seed(1)).numpy()
   nll = float(oracle_lib.make_nll_fn(oracle, batch_size=16)(tokens))
@@ -105,6 +104,6 @@ def test_paper_oracle_hash_is_checked(tmp_path, gen_config):
 
 
 def test_param_names_and_shapes_agree():
-  shapes = generator_lib.oracle_param_shapes(5000, 32, 32)
-  assert len(shapes) == len(generator_lib.ORACLE_PARAM_NAMES) == 15
+  shapes = oracle_lib.param_shapes(5000, 32, 32)
+  assert len(shapes) == len(oracle_lib.PARAM_NAMES) == 15
   assert shapes[0] == (5000, 32) and shapes[13] == (32, 5000)
