@@ -11,7 +11,6 @@ flags.
 import dataclasses
 import logging as python_logging
 import os
-import shutil
 import sys
 import typing
 
@@ -173,15 +172,15 @@ def data_dir(flag_values, name):
 
 
 def run_dir_of(flag_values, recipe=None):
+  """<save_dir>/<run_name>; the name must be a plain directory name."""
   name = (flag_values.run_name or
           f"{flag_values.preset}_{recipe or flag_values.recipe}")
+  if (not name or name in (".", "..") or "/" in name or
+      (os.altsep and os.altsep in name) or name.startswith(".")):
+    raise ValueError(f"--run_name={name}: must be a plain directory name (no "
+                     "'/', not '.' or '..', not starting with '.'); the run "
+                     "goes into --save_dir")
   return os.path.join(flag_values.save_dir, name)
-
-
-def remove_for_overwrite(flag_values, run_dir):
-  if flag_values.overwrite and os.path.isdir(run_dir):
-    logging.info("--overwrite: deleting %s", run_dir)
-    shutil.rmtree(run_dir)
 
 
 def enable(flag_values):

@@ -49,12 +49,13 @@ def run(flag_values):
   if flag_values.save_dir is None:
     flag_values.save_dir = task_module.SAVE_DIR
   common.check_writable(flag_values.save_dir, "save_dir")
+  common.run_dir_of(flag_values)  # A bad --run_name fails before any work.
   common.enable(flag_values)
   task, overrides = task_module.build(flag_values)
   config = common.config_from_flags(flag_values, **overrides)
   run_dir = common.run_dir_of(flag_values)
-  common.remove_for_overwrite(flag_values, run_dir)
-  results = experiment.Experiment(config, task, run_dir).run()
+  results = experiment.Experiment(config, task, run_dir,
+                                  overwrite=flag_values.overwrite).run()
   logging.info("Results: %s", results)
   task_module.finish(flag_values, task)
   return results

@@ -27,6 +27,7 @@ class Experiment:
       and `description`).
     run_dir: the run directory; config.json, checkpoints/, TensorBoard
       events, samples.txt and results.json go there.
+    overwrite: delete `run_dir` first (only if it is a run directory).
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -34,7 +35,7 @@ class Experiment:
     runner: the `runner.Runner`.
   """
 
-  def __init__(self, config, task, run_dir):
+  def __init__(self, config, task, run_dir, overwrite=False):
     self.config = config.validate()
     self.task = task
     self.trainer = train.Trainer(config)
@@ -69,7 +70,7 @@ class Experiment:
         run_dir, self.phases,
         dict(real_data=real_data, eval_rng=eval_rng,
              **self.trainer.checkpoint_items()),
-        spec)
+        spec, overwrite=overwrite)
 
   def run(self):
     """Runs or resumes the whole schedule; returns the results dict."""

@@ -73,6 +73,9 @@ def set_params(generator, params):
           f"oracle param {name}: shape {array.shape}, expected {shape} for "
           f"vocab_size={cfg.vocab_size}, emb_dim={cfg.emb_dim}, "
           f"hidden_dim={cfg.hidden_dim}; pass matching flags")
+    if not np.all(np.isfinite(array)):
+      raise ValueError(f"oracle param {name}: holds NaN or Inf; the oracle "
+                       "file is damaged")
     arrays.append(array.astype(np.float32))
   gates = [arrays[1 + 3 * g:4 + 3 * g] for g in range(len(_GATES))]
   generator.embedding.assign(arrays[0])
@@ -101,18 +104,42 @@ def save_params(params, path):
     pickle.dump([np.asarray(p, np.float32) for p in params], f)
 
 
+class _ArrayUnpickler(pickle.Unpickler):
+  """Unpickles numpy arrays in plain lists, and refuses everything else.
+
+  `pickle.load` calls whatever a file names, so a crafted "oracle" could
+  run code; this unpickler resolves only the three names a pickled float
+  array needs (what the authors' file holds), so nothing else can be built.
+  """
+
+  _ALLOWED = {("numpy.core.multiarray", "_reconstruct"),
+              ("numpy._core.multiarray", "_reconstruct"),
+              ("numpy", "ndarray"), ("numpy", "dtype")}
+
+  def find_class(self, module, name):
+    if (module, name) not in self._ALLOWED:
+      raise pickle.UnpicklingError(
+          f"it asks for {module}.{name}, and an oracle file may hold only "
+          "numpy arrays in a list")
+    return super().find_class(module, name)
+
+
 def load_params(path):
-  """Reads an oracle pickle.
+  """Reads an oracle pickle without running anything it names.
 
   Raises:
-    ValueError: the file is missing or is not a pickled list of arrays.
+    ValueError: the file is missing, not a pickled list of numpy arrays,
+      or names anything else.
   """
+  if os.path.isdir(path):
+    raise ValueError(f"--oracle_params={path}: a directory, expected the file "
+                     f"{PAPER_ORACLE_FILENAME}")
   if not os.path.isfile(path):
     raise ValueError(f"--oracle_params={path}: no such file; pass the path of "
                      f"{PAPER_ORACLE_FILENAME} or use --oracle=paper")
   try:
     with open(path, "rb") as f:
-      params = pickle.load(f, encoding="latin1")
+      params = _ArrayUnpickler(f, encoding="latin1").load()
   except Exception as e:  # pickle raises many types on foreign bytes.
     raise ValueError(f"--oracle_params={path}: not a readable pickle "
                      f"({type(e).__name__}: {e}); pass the authors' "

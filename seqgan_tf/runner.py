@@ -1,8 +1,10 @@
 """The outer loop of a run: a controller in the manner of Orbit's.
 
 `Runner` owns the run directory (config.json, checkpoints, TensorBoard
-events, samples.txt, results.json), SIGINT/SIGTERM, the evaluation cadence,
-progress lines and summaries. It knows nothing of GANs: it runs a list of
+events, samples.txt, results.json) and keeps it whole: one process at a time
+(a lock), files written atomically, `--overwrite` only of a run directory,
+a fall-back to an older checkpoint when the newest is damaged. It also owns
+SIGINT/SIGTERM, the evaluation cadence, progress lines and summaries. It knows nothing of GANs: it runs a list of
 `Phase`s, each an epoch function called a number of times, and calls an
 evaluation function on the G-epoch axis. What the phases do is a recipe's
 business (`seqgan_tf.recipes`).
@@ -12,6 +14,8 @@ import dataclasses
 import json
 import math
 import os
+import re
+import shutil
 import signal
 import time
 from typing import Callable, Dict, Optional
@@ -20,6 +24,7 @@ from absl import logging
 import tensorflow as tf
 from tensorboard.plugins.hparams import api as hparams_api
 
+from seqgan_tf import files
 from seqgan_tf import progress
 
 # The checkpoint layout: 2 stores `phase` as an index into the recipe's
@@ -29,8 +34,7 @@ LEGACY_LAYOUT, LAYOUT = 1, 2
 _LAYOUT_KEY = "layout/.ATTRIBUTES/VARIABLE_VALUE"
 
 
-class RunDirError(ValueError):
-  """The run directory holds something this run must not overwrite."""
+RunDirError = files.RunDirError
 
 
 class Interrupted(Exception):
@@ -116,12 +120,14 @@ class Runner:
     checkpoint_items: {name: trackable}, everything to restore for an exact
       resume (models, optimisers, RNGs, data).
     spec: `RunSpec`.
+    overwrite: delete `run_dir` first, if it is a run directory.
   """
 
-  def __init__(self, run_dir, phases, checkpoint_items, spec):
-    self.run_dir = run_dir
+  def __init__(self, run_dir, phases, checkpoint_items, spec, overwrite=False):
+    self.run_dir = os.path.normpath(run_dir)
     self.phases = list(phases)
     self.spec = spec
+    self.overwrite = overwrite
     self.phase = tf.Variable(0, dtype=tf.int64, trainable=False)
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)  # In phase.
     self.layout = tf.Variable(LEGACY_LAYOUT, dtype=tf.int64, trainable=False)
@@ -132,8 +138,8 @@ class Runner:
     # object still has to match.
     self._legacy_checkpoint = tf.train.Checkpoint(
         phase=self.phase, epoch=self.epoch, **checkpoint_items)
-    self.manager = tf.train.CheckpointManager(
-        self.checkpoint, os.path.join(run_dir, "checkpoints"), max_to_keep=3)
+    self.checkpoint_dir = os.path.join(self.run_dir, "checkpoints")
+    self.manager = None  # Made once the run directory is locked.
     self.writer = None
     self._signal_received = None
 
@@ -146,51 +152,109 @@ class Runner:
     return max((p.first_step + p.epochs for p in self.phases
                 if p.first_step is not None), default=0)
 
-  # --- set-up -----------------------------------------------------------------
+  # --- the run directory ------------------------------------------------------
 
-  def _prepare_run_dir(self):
-    """Checks the directory is this run's, restores or starts it."""
-    os.makedirs(self.run_dir, exist_ok=True)
+  def _delete_for_overwrite(self):
+    if not os.path.lexists(self.run_dir):
+      return
+    if os.path.islink(self.run_dir) or not files.is_run_dir(self.run_dir):
+      raise RunDirError(
+          f"--overwrite: {self.run_dir} is not a seqgan-tf run directory (no "
+          f"{files.RUN_MARKER} or config.json of ours), so it is not deleted; "
+          "pass another --run_name")
+    logging.info("--overwrite: deleting %s", self.run_dir)
+    shutil.rmtree(self.run_dir)
+
+  def _check_run_dir(self):
+    """Refuses a directory that is not this run's; returns whether it is new."""
+    if os.path.islink(self.run_dir):
+      raise RunDirError(f"{self.run_dir} is a symbolic link: pass another "
+                        "--run_name")
+    if not os.path.isdir(self.run_dir) or not os.listdir(self.run_dir):
+      return True
     config_path = os.path.join(self.run_dir, "config.json")
+    if not (files.is_run_dir(self.run_dir) or os.path.exists(config_path)):
+      raise RunDirError(
+          f"{self.run_dir} holds files but is not a seqgan-tf run directory: "
+          "pass another --run_name")
+    if not os.path.exists(config_path):
+      if self._checkpoint_paths():
+        raise RunDirError(
+            f"{config_path} is missing beside checkpoints: restore it, or pass "
+            "--overwrite to discard the run")
+      return True
+    saved = files.read_json(
+        config_path, "move it away, or pass --overwrite to discard the run")
     config_json = json.loads(json.dumps(self.spec.config_json))
-    if os.path.exists(config_path):
-      with open(config_path) as f:
-        saved = json.load(f)
+    try:
+      saved = json.loads(json.dumps(self.spec.upgrade_saved(saved)))
+    except (KeyError, TypeError, ValueError):
+      pass  # Not a config this code knows: the comparison below refuses it.
+    if saved != config_json:
+      raise RunDirError(
+          f"{self.run_dir} holds a run with another config.json: pass a "
+          "new --run_name, or --overwrite to discard it")
+    return False
+
+  def _checkpoint_paths(self):
+    """Checkpoint prefixes on disk, newest first (the index file may lie)."""
+    if not os.path.isdir(self.checkpoint_dir):
+      return []
+    numbers = [int(m.group(1)) for m in
+               (re.fullmatch(r"ckpt-(\d+)\.index", name)
+                for name in os.listdir(self.checkpoint_dir)) if m]
+    return [os.path.join(self.checkpoint_dir, f"ckpt-{n}")
+            for n in sorted(numbers, reverse=True)]
+
+  def _restore_one(self, path):
+    """Restores `path`; raises if it is damaged or of another model."""
+    legacy = _LAYOUT_KEY not in dict(tf.train.list_variables(path))
+    target = self._legacy_checkpoint if legacy else self.checkpoint
+    target.restore(path).assert_existing_objects_matched()
+    if legacy:
+      self.phase.assign(self.spec.legacy_phase(int(self.phase)))
+      # Number new checkpoints after the legacy ones, never over them.
+      self.checkpoint.save_counter.assign(self._legacy_checkpoint.save_counter)
+
+  def _restore(self):
+    """Restores the newest checkpoint that restores; None if there is none.
+
+    Raises:
+      RunDirError: there are checkpoints and none of them restores.
+    """
+    paths = self._checkpoint_paths()
+    failures = []
+    for path in paths:
       try:
-        saved = json.loads(json.dumps(self.spec.upgrade_saved(saved)))
-      except (KeyError, TypeError, ValueError):
-        pass  # Not a config this code knows: the comparison below refuses it.
-      if saved != config_json:
-        raise RunDirError(
-            f"{self.run_dir} holds a run with another config.json: pass a "
-            "new --run_name, or --overwrite to discard it")
-    latest = self.manager.latest_checkpoint
-    if latest:
-      try:
-        legacy = _LAYOUT_KEY not in dict(tf.train.list_variables(latest))
-        target = self._legacy_checkpoint if legacy else self.checkpoint
-        target.restore(latest).assert_existing_objects_matched()
+        self._restore_one(path)
       except Exception as e:  # A damaged file raises OpError, IndexError, ...
-        raise RunDirError(
-            f"{latest}: cannot restore this checkpoint ({type(e).__name__}); "
-            "it is truncated or from another model: pass a new --run_name, "
-            "or --overwrite to discard it") from None
-      if legacy:
-        self.phase.assign(self.spec.legacy_phase(int(self.phase)))
-        # Number new checkpoints after the legacy ones, never over them.
-        self.checkpoint.save_counter.assign(
-            self._legacy_checkpoint.save_counter)
-      logging.info("Resumed from %s: phase %s, %d epochs done in it", latest,
-                   self._phase_name(int(self.phase)), int(self.epoch))
-    else:
-      logging.info("Starting a new run in %s", self.run_dir)
-      self.spec.start()
-      with open(config_path, "w") as f:
-        f.write(json.dumps(config_json, indent=2, sort_keys=True) + "\n")
-    self.writer = tf.summary.create_file_writer(self.run_dir)
-    if not latest:
-      with self.writer.as_default():
-        hparams_api.hparams(self.spec.hparams)
+        failures.append(f"{os.path.basename(path)} ({type(e).__name__})")
+        logging.warning("%s: cannot restore this checkpoint (%s: %s)", path,
+                        type(e).__name__, str(e).splitlines()[0][:200])
+        continue
+      if failures:
+        logging.warning(
+            "Fell back to %s: %d newer checkpoint(s) could not be restored "
+            "(%s); the epochs after it are done again", path, len(failures),
+            ", ".join(failures))
+      return path
+    if paths:
+      raise RunDirError(
+          f"{paths[0]}: cannot restore this checkpoint ({failures[0]}), nor "
+          f"any of the {len(paths)} in {self.checkpoint_dir}; they are "
+          "truncated or from another model: pass a new --run_name, or "
+          "--overwrite to discard them")
+    return None
+
+  def _start_new(self):
+    logging.info("Starting a new run in %s", self.run_dir)
+    os.makedirs(self.run_dir, exist_ok=True)
+    files.write_atomic(os.path.join(self.run_dir, files.RUN_MARKER),
+                       "a seqgan-tf run directory\n")
+    self.spec.start()
+    files.write_atomic(
+        os.path.join(self.run_dir, "config.json"),
+        json.dumps(self.spec.config_json, indent=2, sort_keys=True) + "\n")
 
   def _phase_name(self, index):
     return self.phases[index].name if index < self.done else "done"
@@ -199,7 +263,15 @@ class Runner:
     self.phase.assign(phase_index)
     self.epoch.assign(epoch)
     self.layout.assign(LAYOUT)
-    self.manager.save()
+    try:
+      self.manager.save()
+    except (OSError, tf.errors.OpError) as e:
+      reason = getattr(e, "strerror", None) or str(e).splitlines()[0][:200]
+      kept = self.manager.latest_checkpoint or "none yet"
+      raise RunDirError(
+          f"cannot write a checkpoint in {self.checkpoint_dir} ({reason}): "
+          "free disk space or fix permissions, then run the same command to "
+          f"resume from the last checkpoint ({kept})") from None
 
   def _end_epoch(self, phase_index, done, total):
     """Checkpoints when due, and stops here if a signal asked to."""
@@ -241,7 +313,7 @@ class Runner:
       timer.start()
       values = phase.run_epoch(epoch)
       for name, value in values.items():
-        _check_finite(value, phase.name, epoch, name)
+        self._check_finite(value, phase.name, epoch, name)
       headline = {}
       if phase.first_step is not None:
         step = phase.first_step + epoch
@@ -259,31 +331,52 @@ class Runner:
   def run(self):
     """Runs (or resumes) every phase, then the final evaluation.
 
-    SIGINT and SIGTERM finish the current epoch, save a checkpoint and raise
-    `Interrupted`.
+    The run directory is locked for the whole call. SIGINT and SIGTERM
+    finish the current epoch, save a checkpoint and raise `Interrupted`.
 
     Returns:
       The results dict, also written to results.json.
+
+    Raises:
+      RunDirError: the directory is in use, not this run's, or damaged
+        beyond what a fall-back can mend; or a checkpoint cannot be written.
     """
     handled = (signal.SIGINT, signal.SIGTERM)
     previous = {s: signal.getsignal(s) for s in handled}
     for s in handled:
       signal.signal(s, self._on_signal)
     try:
-      return self._run()
+      with files.RunLock(self.run_dir):
+        return self._run()
     finally:
       for s in handled:
         signal.signal(s, previous[s])
 
   def _run(self):
-    self._prepare_run_dir()
+    if self.overwrite:
+      self._delete_for_overwrite()
+    new = self._check_run_dir()
+    restored = None if new else self._restore()
     results_path = os.path.join(self.run_dir, "results.json")
-    if int(self.phase) == self.done:
+    if restored and int(self.phase) == self.done:
       logging.info("%s already holds a finished run: nothing to do (pass "
                    "--overwrite or a new --run_name to run again)",
                    self.run_dir)
-      with open(results_path) as f:
-        return json.load(f)
+      return files.read_json(
+          results_path, "the run finished but its results are lost: pass "
+          "--overwrite to run it again")
+    if restored:
+      logging.info("Resumed from %s: phase %s, %d epochs done in it", restored,
+                   self._phase_name(int(self.phase)), int(self.epoch))
+    else:
+      self._start_new()
+    self.manager = tf.train.CheckpointManager(self.checkpoint,
+                                              self.checkpoint_dir,
+                                              max_to_keep=3)
+    self.writer = tf.summary.create_file_writer(self.run_dir)
+    if not restored:
+      with self.writer.as_default():
+        hparams_api.hparams(self.spec.hparams)
     started = time.monotonic()
     first_epoch = int(self.epoch)
     for phase_index in range(int(self.phase), self.done):
@@ -292,25 +385,25 @@ class Runner:
     final_step = self.final_step()
     metrics, samples = self._evaluate(final_step, "final",
                                       self.spec.final_eval_samples)
-    with open(os.path.join(self.run_dir, "samples.txt"), "w",
-              encoding="utf-8") as f:
-      for sample in self.spec.format_samples(samples[:10000]):
-        f.write(sample.replace("  \n", " ") + "\n")
+    files.write_atomic(
+        os.path.join(self.run_dir, "samples.txt"),
+        "".join(sample.replace("  \n", " ") + "\n"
+                for sample in self.spec.format_samples(samples[:10000])))
     results = dict(self.spec.results,
                    final_eval_samples=self.spec.final_eval_samples,
                    epochs=final_step,
                    wall_seconds_this_start=time.monotonic() - started,
                    **{f"{k}_final": v for k, v in metrics.items()})
-    with open(results_path, "w") as f:
-      json.dump(results, f, indent=2)
+    files.write_atomic(results_path, json.dumps(results, indent=2) + "\n")
     self._save(self.done, 0)
     self.writer.flush()
     return results
 
-
-def _check_finite(value, phase_name, epoch, what):
-  if not math.isfinite(value):
-    raise FloatingPointError(
-        f"{what} is {value} in phase {phase_name}, epoch {epoch}: "
-        "stopping; the last good checkpoint is kept (lower the learning "
-        "rate or check the data)")
+  def _check_finite(self, value, phase_name, epoch, what):
+    if not math.isfinite(value):
+      kept = (f"the last good checkpoint ({self.manager.latest_checkpoint}) "
+              "is kept" if self.manager.latest_checkpoint else
+              "no checkpoint was written yet")
+      raise FloatingPointError(
+          f"{what} is {value} in phase {phase_name}, epoch {epoch}: "
+          f"stopping; {kept} (lower the learning rate or check the data)")

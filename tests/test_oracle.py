@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -107,3 +109,33 @@ def test_param_names_and_shapes_agree():
   shapes = oracle_lib.param_shapes(5000, 32, 32)
   assert len(shapes) == len(oracle_lib.PARAM_NAMES) == 15
   assert shapes[0] == (5000, 32) and shapes[13] == (32, 5000)
+
+
+class _RunsCode:
+  """A crafted 'oracle': unpickling it would create a marker file."""
+
+  def __init__(self, marker):
+    self.marker = marker
+
+  def __reduce__(self):
+    return (open, (self.marker, "w"))
+
+
+def test_pickle_that_would_run_code_is_refused(tmp_path, gen_config):
+  import pickle
+  marker = str(tmp_path / "pwned")
+  path = str(tmp_path / "evil.pkl")
+  with open(path, "wb") as f:  # Code first, then valid arrays.
+    pickle.dump([_RunsCode(marker)] +
+                oracle_lib.random_params(gen_config, seed=0), f)
+  with pytest.raises(ValueError, match="asks for .*open, and an oracle file "
+                     "may hold only numpy arrays"):
+    oracle_lib.load_params(path)
+  assert not os.path.exists(marker)
+
+
+def test_oracle_with_nan_is_refused(gen_config):
+  params = oracle_lib.random_params(gen_config, seed=0)
+  params[13][0, 0] = np.nan
+  with pytest.raises(ValueError, match="param Wo: holds NaN or Inf"):
+    oracle_lib.build(gen_config, params)

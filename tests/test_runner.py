@@ -164,20 +164,61 @@ def test_resume_continues_from_the_last_checkpoint(tmp_path):
   np.testing.assert_array_equal(resumed.runner.checkpoint.real_data, real)
 
 
-def test_truncated_checkpoint_is_refused_and_kept(tmp_path):
-  config = tiny_synthetic_config(adversarial_epochs=0)
-  run_dir = str(tmp_path / "run")
-  _experiment(config, run_dir).run()
-  data_files = [os.path.join(run_dir, "checkpoints", f)
-                for f in os.listdir(os.path.join(run_dir, "checkpoints"))
-                if ".data-" in f]
-  latest = max(data_files, key=os.path.getmtime)
-  with open(latest, "r+b") as f:
+def _truncate(path_prefix):
+  with open(path_prefix + ".data-00000-of-00001", "r+b") as f:
     f.truncate(100)
-  before = sorted(os.listdir(os.path.join(run_dir, "checkpoints")))
-  with pytest.raises(runner.RunDirError, match="cannot restore"):
+
+
+def _interrupted_pretraining(tmp_path, epochs_done=3):
+  """A run stopped after `epochs_done` of 5 G epochs: ckpt-1 .. ckpt-N."""
+  config = tiny_synthetic_config(pretrain_g_epochs=5, adversarial_epochs=0)
+  run_dir = str(tmp_path / "run")
+  experiment = _experiment(config, run_dir)
+  _stop_after(experiment, 0, epochs_done)
+  with pytest.raises(_Stop):
+    experiment.run()
+  return config, run_dir
+
+
+def _resume_recording(config, run_dir):
+  """Resumes; returns (results, the G-pretraining epochs it ran)."""
+  resumed = _experiment(config, run_dir)
+  calls = []
+  phase = resumed.runner.phases[0]
+  resumed.runner.phases[0] = dataclasses.replace(
+      phase, run_epoch=lambda epoch: calls.append(epoch) or phase.run_epoch(
+          epoch))
+  return resumed.run(), calls
+
+
+def test_damaged_latest_checkpoint_falls_back_to_an_older_one(tmp_path):
+  config, run_dir = _interrupted_pretraining(tmp_path)
+  _truncate(os.path.join(run_dir, "checkpoints", "ckpt-3"))
+  results, calls = _resume_recording(config, run_dir)
+  assert calls == [2, 3, 4]  # From ckpt-2: epoch 2 is done again.
+  assert np.isfinite(results["nll_oracle_final"])
+
+
+def test_garbage_checkpoint_index_does_not_restart_the_run(tmp_path):
+  config, run_dir = _interrupted_pretraining(tmp_path)
+  with open(os.path.join(run_dir, "checkpoints", "checkpoint"), "w") as f:
+    f.write("\x00garbage")
+  _, calls = _resume_recording(config, run_dir)
+  assert calls == [3, 4]
+
+
+def test_no_restorable_checkpoint_is_refused_and_kept(tmp_path):
+  config, run_dir = _interrupted_pretraining(tmp_path)
+  for number in (1, 2, 3):
+    _truncate(os.path.join(run_dir, "checkpoints", f"ckpt-{number}"))
+  before = {name: os.path.getsize(os.path.join(run_dir, "checkpoints", name))
+            for name in os.listdir(os.path.join(run_dir, "checkpoints"))}
+  with pytest.raises(runner.RunDirError,
+                     match="cannot restore this checkpoint .* nor any of the 3"):
     _experiment(config, run_dir).run()
-  assert sorted(os.listdir(os.path.join(run_dir, "checkpoints"))) == before
+  after = {name: os.path.getsize(os.path.join(run_dir, "checkpoints", name))
+           for name in os.listdir(os.path.join(run_dir, "checkpoints"))}
+  assert after == before
 
 
 def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
@@ -207,6 +248,8 @@ def test_foreign_checkpoint_is_refused(tmp_path):
                   os.path.join(run_dir, "checkpoints"))
   with pytest.raises(runner.RunDirError, match="from another model"):
     _experiment(config, run_dir).run()
+  assert sorted(os.listdir(os.path.join(run_dir, "checkpoints"))) == sorted(
+      os.listdir(str(tmp_path / "other" / "checkpoints")))
 
 
 def test_results_json_names_the_recipe(tmp_path):

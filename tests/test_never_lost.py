@@ -1,0 +1,164 @@
+"""What is never lost: runs are not deleted, mixed or half-written (#10)."""
+
+import dataclasses
+import errno
+import os
+
+from absl import flags
+import pytest
+import tensorflow as tf
+
+from experiments import common
+from seqgan_tf import experiment as experiment_lib
+from seqgan_tf import files
+from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import runner
+from seqgan_tf import tasks
+from tests.conftest import tiny_synthetic_config
+from tests.test_cli import _run
+
+
+def _experiment(config, run_dir, overwrite=False):
+  params = oracle_lib.random_params(config.generator, seed=0)
+  task = tasks.OracleTask(config, params, {"oracle_seed": 0})
+  return experiment_lib.Experiment(config, task, str(run_dir),
+                                   overwrite=overwrite)
+
+
+def _quick_config(**changes):
+  return tiny_synthetic_config(pretrain_g_epochs=1, adversarial_epochs=0,
+                               **changes)
+
+
+def _listing(directory):
+  """{relative path: (size, mtime)} of every file under `directory`."""
+  found = {}
+  for folder, _, names in os.walk(directory):
+    for name in names:
+      path = os.path.join(folder, name)
+      found[os.path.relpath(path, directory)] = (os.path.getsize(path),
+                                                 os.path.getmtime(path))
+  return found
+
+
+@pytest.mark.parametrize("name", ["..", ".", "/tmp/elsewhere", "a/b", ".hid"])
+def test_run_name_must_be_a_plain_name(tmp_path, name):
+  values = flags.FlagValues()
+  for flag, default in (("run_name", name), ("save_dir", str(tmp_path)),
+                        ("preset", "smoke"), ("recipe", "seqgan")):
+    flags.DEFINE_string(flag, default, "", flag_values=values)
+  values(["test"])
+  with pytest.raises(ValueError, match="must be a plain directory name"):
+    common.run_dir_of(values)
+
+
+def test_overwrite_of_parent_is_refused_from_the_command_line(tmp_path):
+  save_dir = tmp_path / "save"
+  keep = tmp_path / "keep.txt"
+  keep.write_text("precious")
+  result = _run("experiments.run", "--preset=smoke", "--run_name=..",
+                "--overwrite", f"--save_dir={save_dir}")
+  assert result.returncode == 2 and "plain directory name" in result.stderr
+  assert keep.read_text() == "precious"
+
+
+def test_overwrite_deletes_only_a_run_directory(tmp_path):
+  not_a_run = tmp_path / "photos"
+  not_a_run.mkdir()
+  (not_a_run / "cat.jpg").write_text("meow")
+  config = _quick_config()
+  with pytest.raises(runner.RunDirError, match="not a seqgan-tf run directory"):
+    _experiment(config, not_a_run, overwrite=True).run()
+  assert (not_a_run / "cat.jpg").read_text() == "meow"
+  # Without --overwrite it is not written into either.
+  with pytest.raises(runner.RunDirError, match="is not a seqgan-tf run"):
+    _experiment(config, not_a_run).run()
+  assert os.listdir(not_a_run) == ["cat.jpg"]
+  # A real run is replaced.
+  run_dir = tmp_path / "run"
+  _experiment(config, run_dir).run()
+  other = _quick_config(batch_size=4)
+  assert _experiment(other, run_dir, overwrite=True).run()["epochs"] == 1
+
+
+def test_a_second_process_is_refused_while_a_run_holds_the_lock(tmp_path):
+  run_dir = tmp_path / "run"
+  with files.RunLock(str(run_dir)):  # As another process would hold it.
+    with pytest.raises(runner.RunDirError,
+                       match=f"in use by process {os.getpid()}"):
+      _experiment(_quick_config(), run_dir).run()
+  assert not os.path.exists(run_dir / "config.json")
+  assert _experiment(_quick_config(), run_dir).run()["epochs"] == 1
+
+
+def test_atomic_write_keeps_the_old_file_when_the_disk_is_full(tmp_path,
+                                                               monkeypatch):
+  path = tmp_path / "results.json"
+  path.write_text("old")
+
+  def full(fd):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+  monkeypatch.setattr(os, "fsync", full)
+  with pytest.raises(OSError, match="No space left"):
+    files.write_atomic(str(path), "new" * 1000)
+  assert path.read_text() == "old" and os.listdir(tmp_path) == ["results.json"]
+
+
+def test_damaged_config_json_is_named_with_the_fix(tmp_path):
+  run_dir = tmp_path / "run"
+  _experiment(_quick_config(), run_dir).run()
+  (run_dir / "config.json").write_text("")  # As a full disk once left it.
+  with pytest.raises(runner.RunDirError,
+                     match=r"run/config.json: cannot be read \(not valid "
+                     "JSON\); move it away, or pass --overwrite"):
+    _experiment(_quick_config(), run_dir).run()
+
+
+def test_disk_full_while_checkpointing_is_one_line_and_resumes(tmp_path,
+                                                              monkeypatch):
+  config = tiny_synthetic_config(pretrain_g_epochs=3, adversarial_epochs=0)
+  run_dir = tmp_path / "run"
+  real_save = tf.train.CheckpointManager.save
+  saves = []
+
+  def save_then_fail(self, *args, **kwargs):
+    saves.append(1)
+    if len(saves) == 2:
+      raise tf.errors.ResourceExhaustedError(None, None,
+                                             "No space left on device")
+    return real_save(self, *args, **kwargs)
+
+  monkeypatch.setattr(tf.train.CheckpointManager, "save", save_then_fail)
+  with pytest.raises(runner.RunDirError,
+                     match="cannot write a checkpoint .*No space left on "
+                     "device.*resume from the last checkpoint .*ckpt-1"):
+    _experiment(config, run_dir).run()
+  monkeypatch.setattr(tf.train.CheckpointManager, "save", real_save)
+  assert _experiment(config, run_dir).run()["epochs"] == 3
+
+
+def test_a_finished_run_is_left_untouched(tmp_path):
+  run_dir = tmp_path / "run"
+  first = _experiment(_quick_config(), run_dir).run()
+  before = _listing(run_dir)
+  assert _experiment(_quick_config(), run_dir).run() == first
+  assert _listing(run_dir) == before  # No new events file, nothing written.
+
+
+def test_finished_run_without_results_json_is_one_line(tmp_path):
+  run_dir = tmp_path / "run"
+  _experiment(_quick_config(), run_dir).run()
+  os.remove(run_dir / "results.json")
+  with pytest.raises(runner.RunDirError,
+                     match="results.json: cannot be read .*results are lost"):
+    _experiment(_quick_config(), run_dir).run()
+
+
+def test_nan_before_any_checkpoint_says_so(tmp_path):
+  experiment = _experiment(_quick_config(), tmp_path / "run")
+  phase = experiment.runner.phases[0]
+  experiment.runner.phases[0] = dataclasses.replace(
+      phase, run_epoch=lambda epoch: {"mle_loss": float("nan")})
+  with pytest.raises(FloatingPointError, match="no checkpoint was written yet"):
+    experiment.run()
