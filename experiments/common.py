@@ -210,3 +210,10 @@ def main(run, argv):
   except (ValueError, FloatingPointError) as e:
     logging.error("%s", e)
     cli.fail(str(e))
+  except OSError as e:  # A full disk, a read-only directory.
+    where = f"{e.filename}: " if e.filename else ""
+    cli.fail(f"{where}{e.strerror or e}; free disk space or fix permissions, "
+             "then run the same command to resume")
+  except tf.errors.ResourceExhaustedError as e:
+    cli.fail(f"out of memory ({str(e).splitlines()[0][:200]}); lower "
+             "--batch_size, --rollout_num or the sample counts")

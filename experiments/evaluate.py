@@ -16,6 +16,8 @@ sentence_bleu (uniform weights, smoothing method1) of every sample against all
 references, averaged.
 """
 
+import re
+
 from absl import app
 from absl import flags
 import numpy as np
@@ -49,15 +51,19 @@ flags.DEFINE_string("oracle_dir", "save/oracle",
                     "Where --oracle=paper is found, or downloaded to.")
 flags.DEFINE_alias("cache_dir", "oracle_dir")
 FLAGS = flags.FLAGS
+MAX_BLEU_ORDER = 10  # The papers report BLEU-2 to BLEU-5.
 
 
 def read_lines(path, flag_name):
   """Non-empty lines of a UTF-8 text file, or ValueError naming the flag."""
   try:
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
       lines = [line for line in f.read().splitlines() if line.strip()]
   except FileNotFoundError:
     raise ValueError(f"--{flag_name}={path}: no such file") from None
+  except IsADirectoryError:
+    raise ValueError(f"--{flag_name}={path}: a directory, expected a text "
+                     "file with one sequence per line") from None
   except UnicodeDecodeError:
     raise ValueError(f"--{flag_name}={path}: not UTF-8 text") from None
   if not lines:
@@ -69,11 +75,12 @@ def read_sequences(path, vocab_size, seq_len):
   """int32 [N, seq_len] from a text file, or ValueError naming the bad line."""
   rows = []
   for number, line in enumerate(read_lines(path, "samples"), 1):
-    try:
-      row = [int(token) for token in line.split()]
-    except ValueError:
+    tokens = line.split()
+    # int() would also take "+1", "0_1" and other scripts' digits ("١").
+    if not all(re.fullmatch(r"[0-9]+", token) for token in tokens):
       raise ValueError(f"--samples={path}, line {number}: not integer token "
-                       "ids") from None
+                       "ids (ASCII digits 0-9)")
+    row = [int(token) for token in tokens]
     if len(row) != seq_len:
       raise ValueError(f"--samples={path}, line {number}: {len(row)} tokens, "
                        f"expected --seq_len={seq_len}")
@@ -96,6 +103,8 @@ def main(argv):
   try:
     if not FLAGS.samples:
       raise ValueError("--samples is required: a file of token sequences")
+    if FLAGS.bleu is not None and not 1 <= FLAGS.bleu <= MAX_BLEU_ORDER:
+      raise ValueError(f"--bleu={FLAGS.bleu}: must be in [1, {MAX_BLEU_ORDER}]")
     if FLAGS.bleu is not None:
       if not FLAGS.references:
         raise ValueError("--bleu needs --references=FILE, the reference "

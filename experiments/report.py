@@ -22,9 +22,9 @@ flags.DEFINE_string("tag", "nll_oracle", "The scalar to tabulate.")
 FLAGS = flags.FLAGS
 
 
-def read_scalar(run_dir, tag):
-  """{step: value} of `tag` in a run directory's event files."""
-  values = {}
+def read_scalars(run_dir):
+  """{tag: {step: value}} of every scalar in a run directory's event files."""
+  scalars = {}
   paths = sorted(glob.glob(os.path.join(run_dir, "events.out.tfevents*")),
                  key=os.path.getmtime)
   if not paths:
@@ -32,9 +32,25 @@ def read_scalar(run_dir, tag):
   for path in paths:
     for event in event_file_loader.EventFileLoader(path).Load():
       for value in event.summary.value:
-        if value.tag == tag:
-          values[event.step] = float(tf.make_ndarray(value.tensor))
-  return values
+        if value.metadata.plugin_data.plugin_name == "scalars":
+          scalars.setdefault(value.tag, {})[event.step] = float(
+              tf.make_ndarray(value.tensor))
+  return scalars
+
+
+def read_scalar(run_dir, tag):
+  """{step: value} of `tag` in a run directory's event files ({} if none)."""
+  return read_scalars(run_dir).get(tag, {})
+
+
+def column_names(run_dirs):
+  """Each run's column name: its basename, or more of its path if shared."""
+  names = [os.path.normpath(r) for r in run_dirs]
+  for depth in range(1, max(n.count(os.sep) for n in names) + 2):
+    short = [os.sep.join(n.split(os.sep)[-depth:]) for n in names]
+    if len(set(short)) == len(short):
+      return short
+  raise ValueError(f"--runs: a run is named twice: {', '.join(run_dirs)}")
 
 
 def markdown_table(columns, tag):
@@ -54,8 +70,15 @@ def main(argv):
   if not FLAGS.runs:
     cli.fail("--runs is required: comma-separated run directories")
   try:
-    columns = {os.path.basename(r.rstrip("/")): read_scalar(r, FLAGS.tag)
-               for r in FLAGS.runs}
+    columns = {}
+    tags = set()
+    for name, run_dir in zip(column_names(FLAGS.runs), FLAGS.runs):
+      scalars = read_scalars(run_dir)
+      tags.update(scalars)
+      columns[name] = scalars.get(FLAGS.tag, {})
+    if not any(columns.values()):
+      raise ValueError(f"--tag={FLAGS.tag}: no run logged it; these runs log "
+                       f"{', '.join(sorted(tags)) or 'no scalars'}")
   except ValueError as e:
     cli.fail(str(e))
   print(markdown_table(columns, FLAGS.tag))

@@ -7,6 +7,7 @@ the library reads nothing else. Defaults are the paper's / authors' values
 
 import dataclasses
 import inspect
+import math
 import re
 from typing import Tuple
 
@@ -19,6 +20,15 @@ def _flag(name, default):
   """
   return dataclasses.field(default=default, metadata=dict(flag=name))
 
+
+# G's time loop is unrolled into the graph (see `Generator`): a longer
+# sequence would take minutes to hours to trace before any work started.
+MAX_SEQ_LEN = 1000
+# Seeds go to numpy (keras.utils.set_random_seed), which takes [0, 2**32);
+# evaluation and data seeds are seed + 1, seed + 2.
+MAX_SEED = 2**32 - 3
+# Tensors are indexed with int32: a tiled rollout batch must stay below this.
+MAX_ELEMENTS = 2**31 - 1
 
 # The authors' discriminator for the synthetic experiment (sequence_gan.py).
 PAPER_FILTER_SIZES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20)
@@ -50,8 +60,13 @@ class GeneratorConfig:
   grad_clip: float = _flag("grad_clip", 5.0)
 
   def validate(self):
+    _require_finite(self, "g_")
     for name in ("vocab_size", "seq_len", "emb_dim", "hidden_dim"):
       _require_positive(name, getattr(self, name))
+    if self.seq_len > MAX_SEQ_LEN:
+      raise ValueError(f"--seq_len={self.seq_len}: must be <= {MAX_SEQ_LEN} "
+                       "(G's time loop is unrolled into the graph)")
+    _require_positive("g_init_stddev", self.init_stddev)
     if not 0 <= self.start_token < self.vocab_size:
       raise ValueError(f"--start_token={self.start_token}: must be in "
                        f"[0, vocab_size={self.vocab_size})")
@@ -89,6 +104,7 @@ class DiscriminatorConfig:
                  if w <= self.seq_len)
 
   def validate(self):
+    _require_finite(self, "d_")
     _require_positive("d_emb_dim", self.emb_dim)
     if len(self.filter_sizes) != len(self.num_filters):
       raise ValueError(
@@ -168,6 +184,9 @@ class SeqGANConfig:
   def validate(self):
     self.generator.validate()
     self.discriminator.validate()
+    _require_finite(self, "")
+    if not 0 <= self.seed <= MAX_SEED:
+      raise ValueError(f"--seed={self.seed}: must be in [0, {MAX_SEED}]")
     if not self.recipe:
       raise ValueError("--recipe is empty: name a training method")
     if (self.generator.vocab_size != self.discriminator.vocab_size or
@@ -186,6 +205,12 @@ class SeqGANConfig:
       raise ValueError(f"--num_samples={self.num_samples} is smaller than "
                        f"--batch_size={self.batch_size}: no full batch to "
                        "train on; raise num_samples or lower batch_size")
+    tiled = self.rollout_num * self.batch_size * self.generator.seq_len
+    if tiled > MAX_ELEMENTS:
+      raise ValueError(
+          f"--rollout_num={self.rollout_num}: rollouts x batch x length = "
+          f"{tiled:,} tokens per step, more than a tensor can index "
+          f"({MAX_ELEMENTS:,}); lower --rollout_num or --batch_size")
     if not 0 <= self.rollout_update_rate < 1:
       raise ValueError(f"--rollout_update_rate={self.rollout_update_rate}: "
                        "must be in [0, 1) (0 is the paper's beta <- theta)")
@@ -195,6 +220,15 @@ class SeqGANConfig:
 def _require_positive(name, value):
   if not value > 0:
     raise ValueError(f"--{name}={value}: must be > 0")
+
+
+def _require_finite(config, prefix):
+  """Every float field finite: NaN and Inf only fail later, mid-run."""
+  for field in dataclasses.fields(config):
+    value = getattr(config, field.name)
+    if isinstance(value, float) and not math.isfinite(value):
+      name = field.metadata.get("flag", prefix + field.name)
+      raise ValueError(f"--{name}={value}: must be a finite number")
 
 
 def replace(config, **changes):

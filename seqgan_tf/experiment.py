@@ -8,6 +8,7 @@
 """
 
 import dataclasses
+import os
 
 import tensorflow as tf
 
@@ -38,6 +39,7 @@ class Experiment:
   def __init__(self, config, task, run_dir, overwrite=False):
     self.config = config.validate()
     self.task = task
+    check_sizes(config, task.num_real)
     self.trainer = train.Trainer(config)
     # Evaluation draws from its own generator, so how often it runs does not
     # change the training trajectory.
@@ -75,6 +77,37 @@ class Experiment:
   def run(self):
     """Runs or resumes the whole schedule; returns the results dict."""
     return self.runner.run()
+
+
+def check_sizes(config, num_real, memory_bytes=None):
+  """Refuses, before any work, sizes that could only fail mid-run.
+
+  Args:
+    config: the run's config.
+    num_real: training sequences.
+    memory_bytes: the machine's memory; default: read from the OS.
+
+  Raises:
+    ValueError: too little training data for one batch, or sample counts
+      whose token tensors alone would not fit in memory.
+  """
+  if num_real < config.batch_size:
+    raise ValueError(
+        f"the training data has {num_real} sequences, fewer than --batch_size="
+        f"{config.batch_size}: no full batch to train on; lower --batch_size "
+        "or give more data")
+  if memory_bytes is None:
+    memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+  # A D round holds real, generated and both together; an evaluation its
+  # samples and G's next-token work on them. int32 tokens, a margin of 4x.
+  largest = max(2 * num_real, config.eval_samples, config.final_eval_samples)
+  needed = 4 * 2 * largest * config.generator.seq_len * 4
+  if needed > memory_bytes:
+    raise ValueError(
+        f"--num_samples/--eval_samples/--final_eval_samples: {largest:,} "
+        f"sequences of {config.generator.seq_len} tokens need about "
+        f"{needed / 2**30:,.1f} GiB of memory, and this machine has "
+        f"{memory_bytes / 2**30:,.1f} GiB; lower them")
 
 
 def _upgrade_saved(saved, task):

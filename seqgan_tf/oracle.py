@@ -92,7 +92,14 @@ def random_params(config, seed, stddev=1.0):
 
   Numpy (not TF) draws them so an oracle seed names the same oracle on every
   machine and TF version.
+
+  Raises:
+    ValueError: a negative seed, or a stddev that is not a finite number > 0.
   """
+  if not seed >= 0:
+    raise ValueError(f"--oracle_seed={seed}: must be >= 0")
+  if not (np.isfinite(stddev) and stddev > 0):
+    raise ValueError(f"--oracle_stddev={stddev}: must be a finite number > 0")
   rng = np.random.default_rng(seed)
   shapes = param_shapes(config.vocab_size, config.emb_dim, config.hidden_dim)
   return [rng.normal(0.0, stddev, size=s).astype(np.float32) for s in shapes]

@@ -132,6 +132,13 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
   """
   sequences, blank = text.read_corpus(data_file, level)
   sequences, overlong_count = text.fit_length(sequences, seq_len, overlong)
+  for name, size in (("test_size", test_size), ("heldout_size", heldout_size)):
+    if size < 1:
+      raise text.DataError(f"--{name}={size}: must be >= 1")
+  if test_size + heldout_size >= len(sequences):
+    raise text.DataError(
+        f"--test_size={test_size} + --heldout_size={heldout_size} leave no "
+        f"training data of the corpus's {len(sequences)} sequences: lower them")
   train, held = text.split(sequences, test_size + heldout_size, split_seed)
   test, heldout = held[:test_size], held[test_size:]
   vocab = text.Vocabulary.build(train, vocab_size)

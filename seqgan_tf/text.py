@@ -39,6 +39,9 @@ def read_corpus(path, level="word"):
   """
   if level not in ("word", "char"):  # The flag enum also checks this.
     raise DataError(f"--token_level={level}: must be 'word' or 'char'")
+  if os.path.isdir(path):
+    raise DataError(f"--data_file={path}: a directory, expected a text file "
+                    "with one sequence per line")
   if not os.path.isfile(path):
     raise DataError(f"--data_file={path}: no such file")
   with open(path, "rb") as f:
@@ -49,7 +52,7 @@ def read_corpus(path, level="word"):
     raise DataError(f"--data_file={path}: binary data (NUL bytes), expected "
                     "UTF-8 text with one sequence per line")
   try:
-    text = raw.decode("utf-8")
+    text = raw.decode("utf-8-sig")  # A byte-order mark is not a token.
   except UnicodeDecodeError as e:
     raise DataError(f"--data_file={path}: not UTF-8 (byte {e.start}); "
                     "convert it, e.g. iconv -t UTF-8") from None
@@ -154,14 +157,20 @@ def fit_length(sequences, seq_len, overlong="cut"):
   return [s[:seq_len] for s in sequences], overlong_count
 
 
-def split(sequences, test_size, seed):
+def split(sequences, test_size, seed, name="test_size"):
   """A fixed, seeded held-out split: (train, test), test of `test_size`.
 
   The lines are shuffled with `random.Random(seed)`, so a split depends only
   on the corpus and the seed.
+
+  Args:
+    sequences: token lists.
+    test_size: how many to hold out.
+    seed: the shuffle's seed.
+    name: the flag named in errors.
   """
   if not 0 < test_size < len(sequences):
-    raise DataError(f"--test_size={test_size}: must be in [1, "
+    raise DataError(f"--{name}={test_size}: must be in [1, "
                     f"{len(sequences) - 1}] for a corpus of {len(sequences)} "
                     "sequences")
   order = list(range(len(sequences)))

@@ -15,3 +15,23 @@ def test_markdown_table_aligns_steps_of_runs():
 def test_run_without_events_is_named(tmp_path):
   with pytest.raises(ValueError, match="holds no TensorBoard event files"):
     report.read_scalar(str(tmp_path), "nll_oracle")
+
+
+def test_runs_sharing_a_basename_keep_apart():
+  assert report.column_names(["a/cpu_mle", "b/cpu_mle", "c/x"]) == [
+      "a/cpu_mle", "b/cpu_mle", "c/x"]
+  assert report.column_names(["a/cpu_mle", "b/cpu_seqgan"]) == [
+      "cpu_mle", "cpu_seqgan"]
+  with pytest.raises(ValueError, match="a run is named twice"):
+    report.column_names(["a/run", "a/run"])
+
+
+def test_unknown_tag_lists_the_tags_there_are(tmp_path):
+  import tensorflow as tf
+  from tests.test_cli import _run
+  with tf.summary.create_file_writer(str(tmp_path)).as_default(step=0):
+    tf.summary.scalar("nll_oracle", 1.0)
+  result = _run("experiments.report", f"--runs={tmp_path}", "--tag=nope")
+  assert result.returncode == 2
+  assert "--tag=nope: no run logged it; these runs log nll_oracle" in (
+      result.stderr)

@@ -16,6 +16,7 @@ from absl import logging
 
 from experiments import common
 from experiments.tasks import corpus
+from seqgan_tf import files
 
 DATA_URL = "https://raw.githubusercontent.com/geek-ai/Texygen/master/data/shi.txt"
 DATA_SHA256 = "ac03c5fbb07776f0e43cb1ccfc74732f5313ab3d832df81c8e0db327df35e666"
@@ -76,6 +77,5 @@ def finish(flag_values, task):
     nll_text = f"{nll:.3f}" if nll is not None else "-"
     lines.append(f"| {name} | {score:.4f} | {nll_text} | {paper:.4f} |")
   path = os.path.join(flag_values.save_dir, f"{flag_values.preset}_results.md")
-  with open(path, "w", encoding="utf-8") as f:
-    f.write("\n".join(lines) + "\n")
+  files.write_atomic(path, "\n".join(lines) + "\n")
   logging.info("Results table %s:\n%s", path, "\n".join(lines))
