@@ -56,7 +56,7 @@ tensorboard: install
 	$(VENV)/bin/tensorboard --logdir save
 
 test: install
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n 2 --dist loadfile tests
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)
