@@ -162,3 +162,15 @@ def test_nan_before_any_checkpoint_says_so(tmp_path):
       phase, run_epoch=lambda epoch: {"mle_loss": float("nan")})
   with pytest.raises(FloatingPointError, match="no checkpoint was written yet"):
     experiment.run()
+
+
+def test_an_os_error_anywhere_is_one_line(capsys):
+  def read_only(flag_values):
+    raise OSError(errno.EROFS, "Read-only file system", "save/synthetic/x")
+
+  with pytest.raises(SystemExit) as exit_info:
+    common.main(read_only, ["run"])
+  assert exit_info.value.code == 2
+  assert capsys.readouterr().err.strip().splitlines()[-1] == (
+      "error: save/synthetic/x: Read-only file system; free disk space or "
+      "fix permissions, then run the same command to resume")
