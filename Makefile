@@ -22,7 +22,11 @@ TASK ?= oracle
 RECIPE ?= seqgan
 DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(ORACLE))
 
-.PHONY: install run synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
+# make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
+# seeds each (experiments/study.py); PRESET defaults to paper here too.
+SEEDS ?= 88,89,90
+
+.PHONY: install run table1 figure3 synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,12 @@ synthetic: synthetic-seqgan synthetic-mle
 
 run: install
 	$(PY) -m experiments.run --task=$(TASK) --recipe=$(RECIPE) --preset=$(PRESET) $(DATA) $(FLAGS)
+
+table1: install
+	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
+
+figure3: install
+	$(PY) -m experiments.study --study=figure3 --preset=$(PRESET) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
 
 synthetic-seqgan: install
 	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) $(ORACLE) $(FLAGS)

@@ -107,7 +107,7 @@ def _build_config(value_of):
   for flag in config_flags().values():
     value = value_of(flag)
     if typing.get_origin(flag.type) is tuple:
-      value = _int_tuple(flag.name, value)
+      value = _number_tuple(flag.name, value, typing.get_args(flag.type)[0])
     for path in flag.paths:
       values.setdefault(path[:-1], {})[path[-1]] = value
   top = values.pop(())
@@ -117,12 +117,13 @@ def _build_config(value_of):
   return config_lib.SeqGANConfig(**top, **nested).validate()
 
 
-def _int_tuple(name, value):
+def _number_tuple(name, value, number_type):
   try:
-    return tuple(int(v) for v in value)
+    return tuple(number_type(v) for v in value)
   except ValueError:
+    kind = "integers" if number_type is int else "numbers"
     raise ValueError(f"--{name}={','.join(map(str, value))}: must be "
-                     "comma-separated integers") from None
+                     f"comma-separated {kind}") from None
 
 
 def define_run_flags(presets):

@@ -37,6 +37,14 @@ def define_flags(default_task="oracle"):
   flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
       f"{name}: {recipes.describe(name)}" for name in recipes.names())
   flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.
+  flags.DEFINE_integer("test_size", None,
+                       "Held-out real sequences: the test-NLL set (and the "
+                       "BLEU references of a corpus); default: the task's "
+                       "(oracle 10,000, poems 2,000).")
+  flags.DEFINE_string("init_from", None,
+                      "A run directory whose pre-training this run starts "
+                      "from instead of pre-training G itself (same seed, "
+                      "G, D, data and pre-training flags).")
   for task in tasks.TASKS.values():
     task.define_flags()
 
@@ -55,7 +63,8 @@ def run(flag_values):
   config = common.config_from_flags(flag_values, **overrides)
   run_dir = common.run_dir_of(flag_values)
   results = experiment.Experiment(config, task, run_dir,
-                                  overwrite=flag_values.overwrite).run()
+                                  overwrite=flag_values.overwrite,
+                                  init_from=flag_values.init_from).run()
   logging.info("Results: %s", results)
   task_module.finish(flag_values, task)
   return results

@@ -158,6 +158,18 @@ class SeqGANConfig:
     final_eval_samples: generated sequences for the final evaluation.
     seed: seeds every TF random number generator of the run.
     checkpoint_every: save a checkpoint every this many epochs/rounds.
+    ss_start: scheduled sampling (recipe ss): omega, the probability of
+      feeding the true token, at the first epoch after pre-training.
+    ss_decay: scheduled sampling: omega falls by this much every epoch (the
+      paper's 0.002), down to 0.
+    pgbleu_order: PG-BLEU (recipe pgbleu): the reward is sentence BLEU of
+      this order, uniform weights, no smoothing (the authors' BLEU-3).
+    pgbleu_references: PG-BLEU: the fraction of the training data used as
+      BLEU references (1: all, the paper's "training data"; the authors'
+      code took about 0.4).
+    sweep_temperatures: after the final evaluation, evaluate G again on
+      `eval_samples` samples at each of these softmax temperatures
+      (NLL-oracle against NLL-test, as Caccia et al. 2020); empty for none.
   """
   generator: GeneratorConfig = dataclasses.field(
       default=GeneratorConfig(), metadata=dict(flag_prefix="g_", owner="G"))
@@ -180,6 +192,11 @@ class SeqGANConfig:
   final_eval_samples: int = 100000
   seed: int = 88
   checkpoint_every: int = 1
+  ss_start: float = 1.0
+  ss_decay: float = 0.002
+  pgbleu_order: int = 3
+  pgbleu_references: float = 1.0
+  sweep_temperatures: Tuple[float, ...] = ()
 
   def validate(self):
     self.generator.validate()
@@ -211,6 +228,18 @@ class SeqGANConfig:
           f"--rollout_num={self.rollout_num}: rollouts x batch x length = "
           f"{tiled:,} tokens per step, more than a tensor can index "
           f"({MAX_ELEMENTS:,}); lower --rollout_num or --batch_size")
+    if not 0 <= self.ss_start <= 1 or self.ss_decay < 0:
+      raise ValueError(f"--ss_start={self.ss_start}, --ss_decay="
+                       f"{self.ss_decay}: need 0 <= ss_start <= 1 and "
+                       "ss_decay >= 0")
+    _require_positive("pgbleu_order", self.pgbleu_order)
+    if not 0 < self.pgbleu_references <= 1:
+      raise ValueError(f"--pgbleu_references={self.pgbleu_references}: must "
+                       "be in (0, 1]")
+    for temperature in self.sweep_temperatures:
+      if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"--sweep_temperatures: {temperature} must be a "
+                         "finite number > 0")
     if not 0 <= self.rollout_update_rate < 1:
       raise ValueError(f"--rollout_update_rate={self.rollout_update_rate}: "
                        "must be in [0, 1) (0 is the paper's beta <- theta)")

@@ -13,9 +13,16 @@ import os
 import tensorflow as tf
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import files
+from seqgan_tf import progress
 from seqgan_tf import recipes
 from seqgan_tf import runner
 from seqgan_tf import train
+
+# What G's pre-training depends on: a run may start from another run's
+# pre-training (--init_from) only where these agree.
+PRETRAINING_FIELDS = ("generator", "discriminator", "batch_size",
+                      "num_samples", "pretrain_g_epochs", "seed")
 
 
 class Experiment:
@@ -29,6 +36,8 @@ class Experiment:
     run_dir: the run directory; config.json, checkpoints/, TensorBoard
       events, samples.txt and results.json go there.
     overwrite: delete `run_dir` first (only if it is a run directory).
+    init_from: a run directory whose pre-training this run starts from,
+      instead of pre-training G itself (see `pretrained_checkpoint`).
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -36,7 +45,7 @@ class Experiment:
     runner: the `runner.Runner`.
   """
 
-  def __init__(self, config, task, run_dir, overwrite=False):
+  def __init__(self, config, task, run_dir, overwrite=False, init_from=None):
     self.config = config.validate()
     self.task = task
     check_sizes(config, task.num_real)
@@ -50,9 +59,21 @@ class Experiment:
     self.phases = recipes.build(
         config.recipe, recipes.Context(self.trainer, config, real_data))
 
-    def evaluate(num_samples):
-      samples = self.trainer.generate(num_samples, eval_rng)
-      return task.evaluate(samples, self.trainer.generator), samples
+    def evaluate(num_samples, temperature=1.0):
+      samples = self.trainer.generate(num_samples, eval_rng, temperature)
+      metrics = task.evaluate(samples, self.trainer.generator, temperature)
+      return metrics, samples
+
+    def temperature_sweep(writer):
+      """NLL-oracle against NLL-test with G sampled at each temperature."""
+      sweep = []
+      for temperature in config.sweep_temperatures:
+        metrics, _ = evaluate(config.eval_samples, temperature)
+        sweep.append(dict(temperature=temperature, **metrics))
+        # TensorBoard steps are integers: the temperature in hundredths.
+        progress.write_scalars(writer, round(100 * temperature),
+                               **{f"sweep/{k}": v for k, v in metrics.items()})
+      return dict(temperature_sweep=sweep) if sweep else {}
 
     spec = runner.RunSpec(
         config_json=dict(config=config_lib.to_dict(config),
@@ -67,7 +88,11 @@ class Experiment:
         final_eval_samples=config.final_eval_samples,
         checkpoint_every=config.checkpoint_every,
         hparams=flat_hparams(config),
-        results=dict(recipe=config.recipe))
+        results=dict(recipe=config.recipe,
+                     **(dict(init_from=init_from) if init_from else {})),
+        start_from=(pretrained_checkpoint(init_from, config, task)
+                    if init_from else None),
+        final_extras=temperature_sweep)
     self.runner = runner.Runner(
         run_dir, self.phases,
         dict(real_data=real_data, eval_rng=eval_rng,
@@ -108,6 +133,53 @@ def check_sizes(config, num_real, memory_bytes=None):
         f"sequences of {config.generator.seq_len} tokens need about "
         f"{needed / 2**30:,.1f} GiB of memory, and this machine has "
         f"{memory_bytes / 2**30:,.1f} GiB; lower them")
+
+
+def pretrained_checkpoint(source_dir, config, task):
+  """The checkpoint of `source_dir` taken right after G's pre-training.
+
+  Every recipe that pre-trains begins with the same phase, and every run
+  checkpoints the same objects, so a run may start from another's state at
+  the end of pre-training and go on exactly as if it had pre-trained itself.
+
+  Args:
+    source_dir: a run directory (of recipe `pretrain`, or any other).
+    config: the config of the run that starts from it.
+    task: that run's task.
+
+  Raises:
+    ValueError: no such run, it pre-trained otherwise (fields of
+      `PRETRAINING_FIELDS` or the task differ), or its checkpoint at the end
+      of pre-training is gone.
+  """
+  saved = files.read_json(os.path.join(source_dir, "config.json"),
+                          "--init_from must name a run directory")
+  saved = _upgrade_saved(saved, task)
+  ours = config_lib.to_dict(config)
+  differ = [name for name in PRETRAINING_FIELDS
+            if saved["config"][name] != ours[name]]
+  if saved["task"] != task.description:
+    differ.append("task")
+  if differ:
+    raise ValueError(f"--init_from={source_dir}: it pre-trained with other "
+                     f"{', '.join(differ)}; pass matching flags or another run")
+  directory = os.path.join(source_dir, "checkpoints")
+  names = os.listdir(directory) if os.path.isdir(directory) else []
+  for name in sorted(names, reverse=True):
+    if not name.endswith(".index"):
+      continue
+    path = os.path.join(directory, name[:-len(".index")])
+    try:
+      reader = tf.train.load_checkpoint(path)
+      phase = reader.get_tensor("phase/.ATTRIBUTES/VARIABLE_VALUE")
+      epoch = reader.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE")
+    except (tf.errors.OpError, ValueError):
+      continue
+    if phase == 0 and epoch == config.pretrain_g_epochs:
+      return path
+  raise ValueError(f"--init_from={source_dir}: no checkpoint at the end of "
+                   "pre-training is left there; pre-train with --recipe="
+                   "pretrain (it keeps that checkpoint)")
 
 
 def _upgrade_saved(saved, task):

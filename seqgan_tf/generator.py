@@ -157,19 +157,58 @@ class Generator(keras.Model):
     return tf.stack([self._logits(h)
                      for h, _ in self.teacher_forcing_states(tokens)], axis=1)
 
-  def token_log_probs(self, tokens):
+  def token_log_probs(self, tokens, temperature=1.0):
     """log G(y_t | y_<t) of every token, float32 [B, T].
 
     One fused cross-entropy per time step: each [B, V] block of logits is
     read once while it is still in cache, and no [B, T, V] tensor is built.
+
+    Args:
+      tokens: int32 [B, T].
+      temperature: the softmax temperature (a Python float); 1 is G itself.
     """
     return tf.stack([
         -tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=tokens[:, t], logits=self._logits(h))
+            labels=tokens[:, t],
+            logits=_tempered(self._logits(h), temperature))
         for t, (h, _) in enumerate(self.teacher_forcing_states(tokens))
     ], axis=1)
 
-  def sample_continuation(self, tokens, state, num_steps, rng):
+  def scheduled_sampling_log_probs(self, tokens, true_input_prob, rng):
+    """log G(y_t | inputs) with scheduled sampling (Bengio et al., 2015).
+
+    The input at step t + 1 is the true token y_t with probability
+    `true_input_prob` (a coin per token), else a token drawn from G's own
+    prediction at step t. With probability 1 this is teacher forcing.
+
+    Args:
+      tokens: int32 [B, T], the target sequences.
+      true_input_prob: float32 scalar, the paper's omega.
+      rng: `tf.random.Generator` for the coins and the draws.
+
+    Returns:
+      (log_probs float32 [B, T], inputs int32 [B, T]): the targets' log
+      probabilities, and the tokens fed (inputs[:, 0] is the start token).
+    """
+    batch_size, seq_len = tf.shape(tokens)[0], _static_length(tokens)
+    inputs = tf.fill([batch_size], self.config.start_token)
+    state = self.initial_state(batch_size)
+    draw_seeds = tf.transpose(rng.make_seeds(seq_len))
+    coin_seeds = tf.transpose(rng.make_seeds(seq_len))
+    log_probs, fed = [], []
+    for t in range(seq_len):
+      fed.append(inputs)
+      logits, state = self.step(inputs, state)
+      log_probs.append(-tf.nn.sparse_softmax_cross_entropy_with_logits(
+          labels=tokens[:, t], logits=logits))
+      own = categorical(tf.stop_gradient(logits), draw_seeds[t])
+      # uniform in [0, 1): always below 1, never below 0.
+      true = tf.random.stateless_uniform([batch_size], coin_seeds[t])
+      inputs = tf.where(true < true_input_prob, tokens[:, t], own)
+    return tf.stack(log_probs, axis=1), tf.stack(fed, axis=1)
+
+  def sample_continuation(self, tokens, state, num_steps, rng,
+                          temperature=1.0):
     """Samples `num_steps` tokens after `tokens` [B] read from `state`.
 
     A Python int `num_steps` unrolls the loop (whole sequences: ~25% faster
@@ -181,6 +220,7 @@ class Generator(keras.Model):
       state: (h, c) before reading `tokens`.
       num_steps: int32 scalar (Python int or tensor), tokens to draw.
       rng: `tf.random.Generator` giving the per-step seeds.
+      temperature: the softmax temperature (a Python float); 1 is G itself.
 
     Returns:
       int32 [B, num_steps].
@@ -188,7 +228,7 @@ class Generator(keras.Model):
     def draw(carry, seed):
       tokens, state = carry[0], carry[1:]
       logits, state = self.step(tokens, state)
-      return (categorical(logits, seed),) + state
+      return (categorical(_tempered(logits, temperature), seed),) + state
 
     seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
     if not isinstance(num_steps, int) or num_steps == 0:
@@ -200,8 +240,13 @@ class Generator(keras.Model):
       drawn.append(carry[0])
     return tf.stack(drawn, axis=1)
 
-  def sample(self, batch_size, rng):
+  def sample(self, batch_size, rng, temperature=1.0):
     """Draws `batch_size` whole sequences, int32 [batch_size, T]."""
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
-                                    self.config.seq_len, rng)
+                                    self.config.seq_len, rng, temperature)
+
+
+def _tempered(logits, temperature):
+  """logits / temperature; at a Python 1.0 the graph is unchanged."""
+  return logits if temperature == 1.0 else logits / temperature

@@ -96,6 +96,10 @@ class RunSpec:
     checkpoint_every: save every this many epochs (and at each phase end).
     hparams: flat {name: value} for TensorBoard's hparams dashboard.
     results: extra entries of results.json.
+    start_from: a checkpoint a new run starts from instead of calling
+      `start` (a pre-training shared by several runs); None for none.
+    final_extras: `final_extras(writer)` after the final evaluation returns
+      more entries of results.json (and may write summaries).
   """
   config_json: dict
   evaluate: Callable
@@ -109,6 +113,8 @@ class RunSpec:
   legacy_phase: Callable[[int], int] = lambda index: index
   hparams: dict = dataclasses.field(default_factory=dict)
   results: dict = dataclasses.field(default_factory=dict)
+  start_from: Optional[str] = None
+  final_extras: Callable = lambda writer: {}
 
 
 class Runner:
@@ -251,7 +257,18 @@ class Runner:
     os.makedirs(self.run_dir, exist_ok=True)
     files.write_atomic(os.path.join(self.run_dir, files.RUN_MARKER),
                        "a seqgan-tf run directory\n")
-    self.spec.start()
+    if self.spec.start_from:
+      try:
+        self._restore_one(self.spec.start_from)
+      except Exception as e:  # pylint: disable=broad-except
+        raise RunDirError(
+            f"--init_from: cannot restore {self.spec.start_from} "
+            f"({type(e).__name__}); it is damaged or of another model") from None
+      logging.info("Starting from %s: phase %s, %d epochs done in it",
+                   self.spec.start_from, self._phase_name(int(self.phase)),
+                   int(self.epoch))
+    else:
+      self.spec.start()
     files.write_atomic(
         os.path.join(self.run_dir, "config.json"),
         json.dumps(self.spec.config_json, indent=2, sort_keys=True) + "\n")
@@ -393,7 +410,8 @@ class Runner:
                    final_eval_samples=self.spec.final_eval_samples,
                    epochs=final_step,
                    wall_seconds_this_start=time.monotonic() - started,
-                   **{f"{k}_final": v for k, v in metrics.items()})
+                   **{f"{k}_final": v for k, v in metrics.items()},
+                   **self.spec.final_extras(self.writer))
     files.write_atomic(results_path, json.dumps(results, indent=2) + "\n")
     self._save(self.done, 0)
     self.writer.flush()

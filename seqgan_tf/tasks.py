@@ -15,17 +15,30 @@ from seqgan_tf import text
 class OracleTask:
   """The synthetic experiment: a random LSTM plays the real distribution.
 
+  Metrics: NLL-oracle of G's samples (the paper's), and NLL-test, G's NLL of
+  `test_size` held-out oracle samples: NLL-oracle alone rewards a G that
+  repeats a few likely sequences, NLL-test does not.
+
   Args:
     config: the run's `SeqGANConfig`; the oracle has G's architecture.
     oracle_params: the oracle's 15 arrays (authors' layout).
     description: where the oracle came from, saved in config.json.
+    test_size: held-out oracle samples for NLL-test, drawn from seed + 3.
   """
 
-  def __init__(self, config, oracle_params, description):
+  DEFAULT_TEST_SIZE = 10000
+
+  def __init__(self, config, oracle_params, description,
+               test_size=DEFAULT_TEST_SIZE):
     self.oracle = oracle_lib.build(config.generator, oracle_params)
     self._nll_oracle = oracle_lib.make_nll_fn(self.oracle)
     self.num_real = config.num_samples
-    self.description = dict(task="oracle", **description)
+    self.test_size = test_size
+    self._test_seed = config.seed + 3
+    self._test = None
+    self._nll_fns = {}
+    description = {k: v for k, v in description.items() if k != "task"}
+    self.description = dict(task="oracle", test_size=test_size, **description)
 
   @staticmethod
   def file_description(sha256):
@@ -44,17 +57,28 @@ class OracleTask:
     Up to commit 068362a, --oracle_params runs recorded the path.
     """
     if "oracle_params" in description:
-      return dict(task="oracle", **cls.file_description(description["sha256"]))
-    return description
+      description = dict(task="oracle",
+                         **cls.file_description(description["sha256"]))
+    # Runs before NLL-test existed: it is evaluated from now on, at the size
+    # a run gets by default.
+    return dict(dict(test_size=cls.DEFAULT_TEST_SIZE), **description)
 
   def real_data(self, seed):
     """`num_samples` oracle samples, int32 [N, T]."""
     return self.oracle.sample(self.num_real,
                               tf.random.Generator.from_seed(seed))
 
-  def evaluate(self, samples, generator):
-    del generator  # NLL-oracle needs only the samples.
-    return {"nll_oracle": float(self._nll_oracle(samples))}
+  def evaluate(self, samples, generator, temperature=1.0):
+    """{nll_oracle, nll_test}; G's NLL-test at the samples' temperature."""
+    if self._test is None:
+      self._test = self.oracle.sample(
+          self.test_size, tf.random.Generator.from_seed(self._test_seed))
+    key = (id(generator), temperature)
+    if key not in self._nll_fns:
+      self._nll_fns[key] = oracle_lib.make_nll_fn(generator,
+                                                  temperature=temperature)
+    return {"nll_oracle": float(self._nll_oracle(samples)),
+            "nll_test": float(self._nll_fns[key](self._test))}
 
   def format_samples(self, tokens):
     return [" ".join(map(str, row)) for row in np.asarray(tokens)]
@@ -103,11 +127,13 @@ class TextTask:
     """BLEU of the held-out real sequences: the tables' "real data" row."""
     return self.bleu(self.heldout)
 
-  def evaluate(self, samples, generator):
-    if id(generator) not in self._nll_fns:
-      self._nll_fns[id(generator)] = oracle_lib.make_nll_fn(generator)
+  def evaluate(self, samples, generator, temperature=1.0):
+    key = (id(generator), temperature)
+    if key not in self._nll_fns:
+      self._nll_fns[key] = oracle_lib.make_nll_fn(generator,
+                                                  temperature=temperature)
     metrics = self.bleu(self.vocab.decode(samples))
-    metrics["nll_test"] = float(self._nll_fns[id(generator)](self._test))
+    metrics["nll_test"] = float(self._nll_fns[key](self._test))
     return metrics
 
   def format_samples(self, tokens):

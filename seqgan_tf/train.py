@@ -96,6 +96,31 @@ class Trainer:
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
   @tf.function
+  def scheduled_sampling_epoch(self, data, true_input_prob):
+    """One MLE epoch with scheduled sampling; returns the mean loss.
+
+    Args:
+      data: int32 [N, T].
+      true_input_prob: float32 scalar omega: each input token is the true
+        one with this probability, else G's own sample
+        (`Generator.scheduled_sampling_log_probs`).
+    """
+    batches = self._shuffled_batches(tf.shape(data)[0])
+    variables = self.generator.trainable_variables
+    total = tf.constant(0.0)
+    for i in tf.range(tf.shape(batches)[0]):
+      tokens = tf.gather(data, batches[i])
+      with tf.GradientTape() as tape:
+        log_probs, _ = self.generator.scheduled_sampling_log_probs(
+            tokens, true_input_prob, self.rng)
+        loss = losses.mle_loss(log_probs)
+      grads, _ = tf.clip_by_global_norm(tape.gradient(loss, variables),
+                                        self.config.generator.grad_clip)
+      self.mle_optimizer.apply_gradients(zip(grads, variables))
+      total += loss
+    return total / tf.cast(tf.shape(batches)[0], tf.float32)
+
+  @tf.function
   def d_epoch(self, tokens, labels):
     """One epoch of D on shuffled real+fake `tokens` [N, T] with `labels` [N]."""
     batches = self._shuffled_batches(tf.shape(tokens)[0])
@@ -117,14 +142,18 @@ class Trainer:
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
   @tf.function
-  def generate(self, count, rng=None):
-    """`count` sequences sampled from G, int32 [count, T]."""
+  def generate(self, count, rng=None, temperature=1.0):
+    """`count` sequences sampled from G, int32 [count, T].
+
+    `temperature` (a Python float) divides G's logits; 1 samples G itself.
+    """
     rng = rng or self.rng
     chunks = tf.TensorArray(tf.int32, size=0, dynamic_size=True,
                             infer_shape=False)
     for start in tf.range(0, count, GENERATE_BATCH):
       size = tf.minimum(GENERATE_BATCH, count - start)
-      chunks = chunks.write(chunks.size(), self.generator.sample(size, rng))
+      chunks = chunks.write(chunks.size(),
+                            self.generator.sample(size, rng, temperature))
     return chunks.concat()
 
   def policy_gradient_step(self, reward):

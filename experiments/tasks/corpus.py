@@ -9,8 +9,11 @@ from seqgan_tf import tasks
 from seqgan_tf import text
 
 
-def define_flags(test_size, heldout_size):
-  """The corpus file, tokenisation and split; once per process."""
+def define_flags(heldout_size):
+  """The corpus file, tokenisation and split; once per process.
+
+  --test_size, shared with the oracle task, is defined in experiments.run.
+  """
   if "data_file" in flags.FLAGS:
     return
   flags.DEFINE_string("data_file", None,
@@ -21,8 +24,6 @@ def define_flags(test_size, heldout_size):
   flags.DEFINE_enum("overlong", "cut", ["cut", "drop", "error"],
                     "Lines longer than --seq_len: keep the first seq_len "
                     "tokens, drop the line, or refuse the corpus.")
-  flags.DEFINE_integer("test_size", test_size,
-                       "Held-out sequences: BLEU references and test NLL.")
   flags.DEFINE_integer("heldout_size", heldout_size,
                        "Further held-out sequences: the 'real data' BLEU row.")
   flags.DEFINE_integer("split_seed", 0, "Seed of the held-out split.")

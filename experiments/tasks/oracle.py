@@ -16,7 +16,9 @@ from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
 
 SAVE_DIR = "save/synthetic"
-DEFAULTS = {}  # The config dataclasses' defaults are this task's.
+# The config dataclasses' defaults are this task's; NLL-test on 10,000
+# held-out oracle samples.
+DEFAULTS = dict(test_size=tasks.OracleTask.DEFAULT_TEST_SIZE)
 PRESETS = {
     "paper": {},
     # ~1 h per recipe on 2 CPU cores: the paper's models, oracle and data
@@ -31,6 +33,7 @@ PRESETS = {
                   pretrain_g_epochs=3, pretrain_d_rounds=1, k_epochs=1,
                   adversarial_epochs=2, d_steps=1, rollout_num=2,
                   eval_every=1, eval_samples=32, final_eval_samples=64,
+                  test_size=64,
                   xla=False),  # Compiling would take longer than the run.
 }
 
@@ -70,7 +73,8 @@ def _oracle(flag_values, generator_config):
 def build(flag_values):
   config = common.config_from_flags(flag_values)
   params, description = _oracle(flag_values, config.generator)
-  return tasks.OracleTask(config, params, description), {}
+  return tasks.OracleTask(config, params, description,
+                          flag_values.test_size), {}
 
 
 def finish(flag_values, task):

@@ -29,7 +29,7 @@ SAVE_DIR = "save/poetry"
 # (80 MLE epochs, 100 adversarial epochs), the setting later SeqGAN
 # comparisons use, with the authors' synthetic D schedule. vocab_size 0:
 # every token of the training split.
-DEFAULTS = dict(seq_len=24, vocab_size=0, pretrain_g_epochs=80,
+DEFAULTS = dict(test_size=2000, seq_len=24, vocab_size=0, pretrain_g_epochs=80,
                 adversarial_epochs=100, eval_samples=2000,
                 final_eval_samples=10000)
 PRESETS = {
@@ -50,7 +50,7 @@ PRESETS = {
 
 
 def define_flags():
-  corpus.define_flags(test_size=2000, heldout_size=1000)
+  corpus.define_flags(heldout_size=1000)
 
 
 def build(flag_values):

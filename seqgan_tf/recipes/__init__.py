@@ -8,12 +8,20 @@ one module here and add one line to `RECIPES`.
 """
 
 from seqgan_tf.recipes import mle
+from seqgan_tf.recipes import pgbleu
+from seqgan_tf.recipes import pretrain
 from seqgan_tf.recipes import seqgan
+from seqgan_tf.recipes import ss
+from seqgan_tf.recipes import untrained
 from seqgan_tf.recipes.common import Context
 
 RECIPES = {
     "seqgan": seqgan,
     "mle": mle,
+    "ss": ss,
+    "pgbleu": pgbleu,
+    "random": untrained,
+    "pretrain": pretrain,
 }
 
 # Checkpoints written before recipes existed (commit 068362a) numbered the

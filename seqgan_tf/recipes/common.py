@@ -1,7 +1,8 @@
-"""What recipes share: the context they are built from and the pre-training."""
+"""What recipes share: the context, pre-training and the policy-gradient phase."""
 
 import dataclasses
 
+import numpy as np
 import tensorflow as tf
 
 from seqgan_tf import config as config_lib
@@ -44,3 +45,35 @@ def pretrain_discriminator(context):
       "d-pretrain", cfg.pretrain_d_rounds,
       lambda epoch: {"d_pretrain_loss": trainer.train_discriminator(
           context.real_data, cfg.k_epochs)})
+
+
+def policy_gradient_phase(context, name, reward, train_discriminator):
+  """Epochs of `g_steps` policy-gradient steps (Eq. 8), then beta <- theta.
+
+  Args:
+    context: `Context`.
+    name: the phase's name.
+    reward: see `train.Trainer.policy_gradient_step`.
+    train_discriminator: after the g-steps, `d_steps` D rounds of
+      `k_epochs` each (SeqGAN's Algorithm 1); False for a fixed reward.
+  """
+  cfg, trainer = context.config, context.trainer
+  g_step = trainer.policy_gradient_step(reward)
+
+  def run_epoch(epoch):
+    del epoch
+    for _ in range(cfg.g_steps):
+      pg_loss, mean_reward = g_step()
+    trainer.rollout.update(trainer.generator)
+    values = dict(pg_loss=float(pg_loss), mean_reward=float(mean_reward))
+    if train_discriminator:
+      values["d_loss"] = float(np.mean([
+          trainer.train_discriminator(context.real_data, cfg.k_epochs)
+          for _ in range(cfg.d_steps)]))
+    return values
+
+  # beta was copied from theta before pre-training: refresh it.
+  return runner.Phase(
+      name, cfg.adversarial_epochs, run_epoch,
+      first_step=cfg.pretrain_g_epochs,
+      on_start=lambda: trainer.rollout.copy_from(trainer.generator))
