@@ -34,8 +34,9 @@ def test_oracle_named_by_path_matches_the_same_file_by_content():
   """Up to 068362a, --oracle_params runs wrote the path into config.json."""
   old = dict(task="oracle", oracle_params="/elsewhere/target_params_py3.pkl",
              sha256=oracle_lib.PAPER_ORACLE_SHA256)
-  today = dict(task="oracle", **tasks.OracleTask.file_description(
-      oracle_lib.PAPER_ORACLE_SHA256))
+  today = dict(task="oracle", test_size=tasks.OracleTask.DEFAULT_TEST_SIZE,
+               **tasks.OracleTask.file_description(
+                   oracle_lib.PAPER_ORACLE_SHA256))
   assert tasks.OracleTask.upgrade_description(old) == today
   assert today["oracle"] == "paper"
   other = tasks.OracleTask.file_description("0" * 64)
