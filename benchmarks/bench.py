@@ -27,11 +27,12 @@ from experiments import common
 from experiments.tasks import oracle as oracle_task
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import recipes
+from seqgan_tf import rewards
 from seqgan_tf import train
 from seqgan_tf.recipes import seqgan
 
 PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
-          "adv_g_step", "adv_epoch")
+          "adv_g_step", "adv_epoch", "pgbleu_g_step")
 
 flags.DEFINE_list("phases", list(PHASES), "Phases to time.")
 flags.DEFINE_integer("repeats", 3, "Timed runs per phase (median reported).")
@@ -88,7 +89,11 @@ def phase_flops(config):
             3 * g_tok * batch * seq_len)
   generate = g_tok * config.num_samples * seq_len
   d_epoch = 3 * d_seq * n_d
+  # PG-BLEU's step: the same G work; BLEU is counting, not FLOPs.
+  pgbleu_g_step = (g_tok * (batch * seq_len * 2 + rollout_tokens) +
+                   3 * g_tok * batch * seq_len)
   return dict(
+      pgbleu_g_step=pgbleu_g_step,
       mle_epoch=3 * g_tok * n_real * seq_len,
       generate_10k=generate,
       nll_oracle_10k=generate,
@@ -169,6 +174,12 @@ def main(argv):
       d_epoch=lambda: trainer.d_epoch(d_tokens, d_labels),
       adv_g_step=trainer.policy_gradient_step(seqgan.reward(trainer)),
       adv_epoch=lambda: adversarial.run_epoch(0))
+  if "pgbleu_g_step" in FLAGS.phases:
+    # One PG-BLEU g-step: BLEU-3 of every rollout against all real samples.
+    bleu = rewards.BleuReward(real.numpy(), config.pgbleu_order,
+                              config.generator.vocab_size)
+    runs["pgbleu_g_step"] = trainer.policy_gradient_step(
+        lambda samples: lambda tokens, given_num: bleu(tokens))
   peak = matmul_peak_gflops()
   flops = phase_flops(config)
   print(f"device: {_device_name()}; TF {tf.__version__}; "

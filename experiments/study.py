@@ -117,6 +117,21 @@ def table(rows, paper, reference_name):
   return "\n".join(lines) + "\n"
 
 
+def sweep_table(rows):
+  """Markdown: per method, mean NLL-oracle and NLL-test at each temperature."""
+  lines = ["| method | temperature | NLL-oracle | NLL-test |", "|---|---|---|---|"]
+  for name, results in rows.items():
+    by_temperature = {}
+    for result in results:
+      for row in result.get("temperature_sweep", []):
+        by_temperature.setdefault(row["temperature"], []).append(row)
+    for temperature, sweep in sorted(by_temperature.items()):
+      oracle = np.mean([row["nll_oracle"] for row in sweep])
+      test = np.mean([row["nll_test"] for row in sweep])
+      lines.append(f"| {name} | {temperature:g} | {oracle:.3f} | {test:.3f} |")
+  return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+
+
 def main(argv):
   passthrough = argv[1:]
   save_dir = FLAGS.save_dir or f"save/{FLAGS.study}_{FLAGS.preset}"
@@ -151,6 +166,10 @@ def main(argv):
              for (g, d, k), value in FIGURE3.items()}
     reference = "seqgan_g1_d5_k3"
   markdown = table(rows, paper, reference)
+  sweep = sweep_table(rows)
+  if sweep:
+    markdown += ("\nTemperature sweep (G sampled at each softmax temperature; "
+                 "means over seeds):\n\n" + sweep)
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.md"), markdown)
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.json"),
                      json.dumps(every_run, indent=2) + "\n")
