@@ -146,30 +146,6 @@ def test_other_config_in_run_dir_is_refused(tmp_path):
     assert f.read() == saved
 
 
-def test_resume_continues_from_the_last_checkpoint(tmp_path):
-  config = tiny_synthetic_config(pretrain_g_epochs=3)
-  run_dir = str(tmp_path / "run")
-  experiment = _experiment(config, run_dir)
-  _stop_after(experiment, 0, 2)
-  with pytest.raises(_Stop):
-    experiment.run()
-  real = experiment.runner.checkpoint.real_data.numpy()
-  resumed = _experiment(config, run_dir)
-  calls = []
-  phase = resumed.runner.phases[0]
-  resumed.runner.phases[0] = dataclasses.replace(
-      phase, run_epoch=lambda epoch: calls.append(epoch) or phase.run_epoch(
-          epoch))
-  assert resumed.run()["epochs"] == 5
-  assert calls == [2]  # Only the epoch not yet checkpointed.
-  np.testing.assert_array_equal(resumed.runner.checkpoint.real_data, real)
-
-
-def _truncate(path_prefix):
-  with open(path_prefix + ".data-00000-of-00001", "r+b") as f:
-    f.truncate(100)
-
-
 def _interrupted_pretraining(tmp_path, epochs_done=3):
   """A run stopped after `epochs_done` of 5 G epochs: ckpt-1 .. ckpt-N."""
   config = tiny_synthetic_config(pretrain_g_epochs=5, adversarial_epochs=0)
@@ -190,6 +166,25 @@ def _resume_recording(config, run_dir):
       phase, run_epoch=lambda epoch: calls.append(epoch) or phase.run_epoch(
           epoch))
   return resumed.run(), calls
+
+
+def test_resume_continues_from_the_last_checkpoint(tmp_path):
+  config, run_dir = _interrupted_pretraining(tmp_path, epochs_done=2)
+  with open(os.path.join(run_dir, "config.json")) as f:
+    assert json.load(f)["config"]["pretrain_g_epochs"] == 5
+  real = _experiment(config, run_dir).task.real_data(config.seed + 1).numpy()
+  results, calls = _resume_recording(config, run_dir)
+  assert results["epochs"] == 5
+  assert calls == [2, 3, 4]  # Only the epochs not yet checkpointed.
+  restored = tf.train.load_checkpoint(
+      tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints")))
+  np.testing.assert_array_equal(
+      restored.get_tensor("real_data/.ATTRIBUTES/VARIABLE_VALUE"), real)
+
+
+def _truncate(path_prefix):
+  with open(path_prefix + ".data-00000-of-00001", "r+b") as f:
+    f.truncate(100)
 
 
 def test_damaged_latest_checkpoint_falls_back_to_an_older_one(tmp_path):
