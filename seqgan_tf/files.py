@@ -58,7 +58,11 @@ def is_run_dir(path):
   """Whether `path` is a run directory of this project (safe to --overwrite)."""
   if os.path.isfile(os.path.join(path, RUN_MARKER)):
     return True
-  # Runs written before the marker existed: a config.json of ours.
+  # Runs written before the marker existed: a config.json of ours, or one
+  # beside a checkpoints folder (a config.json that a full disk damaged).
+  if (os.path.isfile(os.path.join(path, "config.json")) and
+      os.path.isdir(os.path.join(path, "checkpoints"))):
+    return True
   try:
     with open(os.path.join(path, "config.json"), encoding="utf-8") as f:
       saved = json.load(f)

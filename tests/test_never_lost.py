@@ -109,10 +109,14 @@ def test_damaged_config_json_is_named_with_the_fix(tmp_path):
   run_dir = tmp_path / "run"
   _experiment(_quick_config(), run_dir).run()
   (run_dir / "config.json").write_text("")  # As a full disk once left it.
+  os.remove(run_dir / files.RUN_MARKER)  # As a run from before the marker.
   with pytest.raises(runner.RunDirError,
                      match=r"run/config.json: cannot be read \(not valid "
                      "JSON\); move it away, or pass --overwrite"):
     _experiment(_quick_config(), run_dir).run()
+  # The advice works: --overwrite takes it for the run directory it is.
+  assert _experiment(_quick_config(), run_dir, overwrite=True).run()[
+      "epochs"] == 1
 
 
 def test_disk_full_while_checkpointing_is_one_line_and_resumes(tmp_path,
