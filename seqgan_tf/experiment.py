@@ -31,8 +31,8 @@ class Experiment:
   Args:
     config: `config_lib.SeqGANConfig`.
     task: `tasks.OracleTask` or `tasks.TextTask` (anything with `num_real`,
-      `real_data(seed)`, `evaluate(samples, generator)`, `format_samples`
-      and `description`).
+      `real_data(seed)`, `evaluate(samples, generator, temperature)`,
+      `format_samples` and `description`).
     run_dir: the run directory; config.json, checkpoints/, TensorBoard
       events, samples.txt and results.json go there.
     overwrite: delete `run_dir` first (only if it is a run directory).
@@ -41,7 +41,7 @@ class Experiment:
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
-    phases: the recipe's `runner.Phase`s.
+    phases: the recipe's `runner.Phase`s, the list the runner runs.
     runner: the `runner.Runner`.
   """
 
@@ -56,7 +56,7 @@ class Experiment:
     real_data = tf.Variable(
         tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
         trainable=False)
-    self.phases = recipes.build(
+    phases = recipes.build(
         config.recipe, recipes.Context(self.trainer, config, real_data))
 
     def evaluate(num_samples, temperature=1.0):
@@ -94,10 +94,11 @@ class Experiment:
                     if init_from else None),
         final_extras=temperature_sweep)
     self.runner = runner.Runner(
-        run_dir, self.phases,
+        run_dir, phases,
         dict(real_data=real_data, eval_rng=eval_rng,
              **self.trainer.checkpoint_items()),
         spec, overwrite=overwrite)
+    self.phases = self.runner.phases
 
   def run(self):
     """Runs or resumes the whole schedule; returns the results dict."""
