@@ -164,12 +164,7 @@ def pretrained_checkpoint(source_dir, config, task):
   if differ:
     raise ValueError(f"--init_from={source_dir}: it pre-trained with other "
                      f"{', '.join(differ)}; pass matching flags or another run")
-  directory = os.path.join(source_dir, "checkpoints")
-  names = os.listdir(directory) if os.path.isdir(directory) else []
-  for name in sorted(names, reverse=True):
-    if not name.endswith(".index"):
-      continue
-    path = os.path.join(directory, name[:-len(".index")])
+  for path in runner.checkpoint_paths(os.path.join(source_dir, "checkpoints")):
     try:
       reader = tf.train.load_checkpoint(path)
       phase = reader.get_tensor("phase/.ATTRIBUTES/VARIABLE_VALUE")

@@ -117,6 +117,20 @@ class RunSpec:
   final_extras: Callable = lambda writer: {}
 
 
+def checkpoint_paths(directory):
+  """Checkpoint prefixes in `directory`, newest first, from the files.
+
+  The `checkpoint` index file is not read: a damaged one would hide them.
+  """
+  if not os.path.isdir(directory):
+    return []
+  numbers = [int(m.group(1)) for m in
+             (re.fullmatch(r"ckpt-(\d+)\.index", name)
+              for name in os.listdir(directory)) if m]
+  return [os.path.join(directory, f"ckpt-{n}")
+          for n in sorted(numbers, reverse=True)]
+
+
 class Runner:
   """Runs (or resumes) `phases` in `run_dir`.
 
@@ -203,14 +217,7 @@ class Runner:
     return False
 
   def _checkpoint_paths(self):
-    """Checkpoint prefixes on disk, newest first (the index file may lie)."""
-    if not os.path.isdir(self.checkpoint_dir):
-      return []
-    numbers = [int(m.group(1)) for m in
-               (re.fullmatch(r"ckpt-(\d+)\.index", name)
-                for name in os.listdir(self.checkpoint_dir)) if m]
-    return [os.path.join(self.checkpoint_dir, f"ckpt-{n}")
-            for n in sorted(numbers, reverse=True)]
+    return checkpoint_paths(self.checkpoint_dir)
 
   def _restore_one(self, path):
     """Restores `path`; raises if it is damaged or of another model."""

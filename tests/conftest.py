@@ -7,6 +7,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest  # pylint: disable=g-import-not-at-top
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import tasks
 from seqgan_tf import xla
 
 # Compiling costs seconds per tiny model; the tests that cover XLA turn it on
@@ -35,6 +37,12 @@ def tiny_synthetic_config(**changes):
                 eval_every=1, eval_samples=16, final_eval_samples=16)
   values.update(changes)
   return config_lib.SeqGANConfig(**values)
+
+
+def tiny_oracle_task(config, **kwargs):
+  """The oracle task on a random oracle of `config`'s shape (seed 0)."""
+  params = oracle_lib.random_params(config.generator, seed=0)
+  return tasks.OracleTask(config, params, {"oracle_seed": 0}, **kwargs)
 
 
 @pytest.fixture

@@ -9,17 +9,15 @@ import tensorflow as tf
 
 from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import generator as generator_lib
-from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import rewards
-from seqgan_tf import tasks
 from seqgan_tf import train
 from seqgan_tf.recipes import ss
+from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 
 
 def _task(config):
-  params = oracle_lib.random_params(config.generator, seed=0)
-  return tasks.OracleTask(config, params, {"oracle_seed": 0}, test_size=64)
+  return tiny_oracle_task(config, test_size=64)
 
 
 def _data(config, count=32):

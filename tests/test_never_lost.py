@@ -11,17 +11,15 @@ import tensorflow as tf
 from experiments import common
 from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import files
-from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import runner
-from seqgan_tf import tasks
+from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 from tests.test_cli import _run
 
 
 def _experiment(config, run_dir, overwrite=False):
-  params = oracle_lib.random_params(config.generator, seed=0)
-  task = tasks.OracleTask(config, params, {"oracle_seed": 0})
-  return experiment_lib.Experiment(config, task, str(run_dir),
+  return experiment_lib.Experiment(config, tiny_oracle_task(config),
+                                   str(run_dir),
                                    overwrite=overwrite)
 
 

@@ -7,17 +7,15 @@ import pytest
 import tensorflow as tf
 
 from seqgan_tf import experiment as experiment_lib
-from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import recipes
 from seqgan_tf import runner
-from seqgan_tf import tasks
 from seqgan_tf import train
+from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 
 
 def _task(config):
-  params = oracle_lib.random_params(config.generator, seed=0)
-  return tasks.OracleTask(config, params, {"oracle_seed": 0})
+  return tiny_oracle_task(config)
 
 
 def _phases(config):

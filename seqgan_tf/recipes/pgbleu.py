@@ -44,18 +44,10 @@ def phases(context):
   reward = _LazyBleu(context)
   phase = common.policy_gradient_phase(context, "pg-bleu", reward,
                                        train_discriminator=False)
-  start = phase.on_start
 
-  def on_start():
+  def build_then_run(epoch):  # Fresh or resumed, before the first g-step.
     reward.build()
-    start()
-
-  run_epoch = phase.run_epoch
-
-  def build_then_run(epoch):  # On resume inside the phase, on_start is skipped.
-    reward.build()
-    return run_epoch(epoch)
+    return phase.run_epoch(epoch)
 
   return [common.pretrain_generator(context),
-          dataclasses.replace(phase, run_epoch=build_then_run,
-                              on_start=on_start)]
+          dataclasses.replace(phase, run_epoch=build_then_run)]
