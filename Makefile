@@ -26,7 +26,7 @@ DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(ORACLE))
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
 SEEDS ?= 88,89,90
 
-.PHONY: install run table1 figure3 synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
+.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ table1: install
 
 figure3: install
 	$(PY) -m experiments.study --study=figure3 --preset=$(PRESET) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
+
+# The paper's figures as PNG and SVG in save/figures/, from the runs of
+# make table1 / figure3 / poetry with the same PRESET (default cpu here).
+figures: install
+	$(PY) -m experiments.figures --preset=$(if $(filter command line,$(origin PRESET)),$(PRESET),cpu) $(FLAGS)
 
 synthetic-seqgan: install
 	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) $(ORACLE) $(FLAGS)

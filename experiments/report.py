@@ -1,13 +1,16 @@
 r"""Prints a scalar of several runs side by side as a markdown table.
 
-  python -m experiments.report --tag=nll_oracle \
+  python -m experiments.report --tag=eval/nll_oracle \
       --runs=save/synthetic/cpu_seqgan,save/synthetic/cpu_mle
 
-Rows are TensorBoard steps (G epochs for nll_oracle / bleu2); a step logged
-again after a resume shows its latest value.
+Rows are TensorBoard steps (G epochs for eval/nll_oracle, eval/bleu2); a
+step logged again after a resume shows its latest value. A metric's bare
+name (--tag=nll_oracle) means eval/<name>, and reads runs written before
+tags had groups, whose flat tag it was.
 """
 
 import glob
+import json
 import os
 
 from absl import app
@@ -16,9 +19,10 @@ import tensorflow as tf
 from tensorboard.backend.event_processing import event_file_loader
 
 from experiments import cli
+from seqgan_tf import summaries
 
 flags.DEFINE_list("runs", None, "Run directories.")
-flags.DEFINE_string("tag", "nll_oracle", "The scalar to tabulate.")
+flags.DEFINE_string("tag", "eval/nll_oracle", "The scalar to tabulate.")
 FLAGS = flags.FLAGS
 
 
@@ -40,7 +44,29 @@ def read_scalars(run_dir):
 
 def read_scalar(run_dir, tag):
   """{step: value} of `tag` in a run directory's event files ({} if none)."""
-  return read_scalars(run_dir).get(tag, {})
+  return lookup(read_scalars(run_dir), tag)
+
+
+def lookup(scalars, tag):
+  """`tag` of {tag: {step: value}}; a bare metric name means eval/<name>."""
+  return scalars.get(tag) or scalars.get(summaries.EVAL + tag) or {}
+
+
+def read_curve(run_dir, metric):
+  """{G epoch: value} of a task metric ("nll_oracle") during training.
+
+  Runs written before tags had groups logged `metric` flat, with the final
+  evaluation as one more step (results.json's `epochs`): it is left out.
+  """
+  scalars = read_scalars(run_dir)
+  if summaries.EVAL + metric in scalars:
+    return scalars[summaries.EVAL + metric]
+  curve = dict(scalars.get(metric, {}))
+  results_path = os.path.join(run_dir, "results.json")
+  if os.path.exists(results_path):
+    with open(results_path) as f:
+      curve.pop(json.load(f).get("epochs"), None)
+  return curve
 
 
 def column_names(run_dirs):
@@ -75,7 +101,7 @@ def main(argv):
     for name, run_dir in zip(column_names(FLAGS.runs), FLAGS.runs):
       scalars = read_scalars(run_dir)
       tags.update(scalars)
-      columns[name] = scalars.get(FLAGS.tag, {})
+      columns[name] = lookup(scalars, FLAGS.tag)
     if not any(columns.values()):
       raise ValueError(f"--tag={FLAGS.tag}: no run logged it; these runs log "
                        f"{', '.join(sorted(tags)) or 'no scalars'}")

@@ -27,14 +27,10 @@ import numpy as np
 from scipy import stats
 
 from experiments import cli
+from experiments import paper
 from seqgan_tf import files
 
-# Paper Table 1 (NLL-oracle) and Figure 3's final values.
-PAPER_TABLE1 = dict(random=10.310, mle=9.038, ss=8.985, pgbleu=8.946,
-                    seqgan=8.736)
-# Figure 3: SeqGAN's (g-steps, d-steps, k) and the paper's final NLL-oracle.
-FIGURE3 = {(100, 1, 10): 8.94, (30, 1, 30): 8.89, (1, 1, 10): 8.81,
-           (1, 5, 3): 8.73}
+PAPER_TABLE1, FIGURE3 = paper.TABLE1, paper.FIGURE3
 TEMPERATURES = "0.8,0.9,1.0,1.1,1.2"
 
 flags.DEFINE_enum("study", "table1", ["table1", "figure3"],

@@ -17,6 +17,7 @@ from seqgan_tf import files
 from seqgan_tf import progress
 from seqgan_tf import recipes
 from seqgan_tf import runner
+from seqgan_tf import summaries
 from seqgan_tf import train
 
 # What G's pre-training depends on: a run may start from another run's
@@ -38,6 +39,8 @@ class Experiment:
     overwrite: delete `run_dir` first (only if it is a run directory).
     init_from: a run directory whose pre-training this run starts from,
       instead of pre-training G itself (see `pretrained_checkpoint`).
+    labels: {name: value} shown beside the config in TensorBoard's hparams
+      dashboard, e.g. the task's and the preset's names.
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -45,7 +48,8 @@ class Experiment:
     runner: the `runner.Runner`.
   """
 
-  def __init__(self, config, task, run_dir, overwrite=False, init_from=None):
+  def __init__(self, config, task, run_dir, overwrite=False, init_from=None,
+               labels=None):
     self.config = config.validate()
     self.task = task
     check_sizes(config, task.num_real)
@@ -71,23 +75,37 @@ class Experiment:
         metrics, _ = evaluate(config.eval_samples, temperature)
         sweep.append(dict(temperature=temperature, **metrics))
         # TensorBoard steps are integers: the temperature in hundredths.
-        progress.write_scalars(writer, round(100 * temperature),
-                               **{f"sweep/{k}": v for k, v in metrics.items()})
+        progress.write_scalars(
+            writer, round(100 * temperature),
+            {summaries.SWEEP + k: v for k, v in metrics.items()}, describe)
       return dict(temperature_sweep=sweep) if sweep else {}
 
+    def describe(tag):
+      return summaries.describe(tag, config.eval_samples,
+                                config.final_eval_samples)
+
+    hparams = dict(flat_hparams(config), **(labels or {}),
+                   **{f"data.{k}": v for k, v in task.description.items()})
+    if init_from:
+      hparams["init_from"] = init_from
     spec = runner.RunSpec(
         config_json=dict(config=config_lib.to_dict(config),
                          task=task.description),
         upgrade_saved=lambda saved: _upgrade_saved(saved, task),
         evaluate=evaluate,
         format_samples=task.format_samples,
+        show_samples=task.show_samples,
         start=lambda: real_data.assign(task.real_data(config.seed + 1)),
         legacy_phase=lambda index: recipes.legacy_phase(config.recipe, index),
         eval_every=config.eval_every,
         eval_samples=config.eval_samples,
         final_eval_samples=config.final_eval_samples,
         checkpoint_every=config.checkpoint_every,
-        hparams=flat_hparams(config),
+        hparams={k: v if isinstance(v, (bool, int, float)) else str(v)
+                 for k, v in hparams.items()},
+        hparams_config=summaries.hparams_config,
+        layout=summaries.layout(task.metric_names),
+        describe=describe,
         results=dict(recipe=config.recipe,
                      **(dict(init_from=init_from) if init_from else {})),
         start_from=(pretrained_checkpoint(init_from, config, task)

@@ -42,17 +42,20 @@ class PhaseTimer:
                  format_seconds(self.eta(done)))
 
 
-def write_scalars(writer, step, **values):
+def write_scalars(writer, step, values, describe=lambda tag: ""):
+  """Each {tag: value} at `step`, with `describe(tag)` as its description."""
   with writer.as_default(step=step):
-    for name, value in values.items():
+    for tag, value in values.items():
       if value is not None:
-        tf.summary.scalar(name, value)
+        tf.summary.scalar(tag, value, description=describe(tag))
 
 
-def write_samples(writer, step, name, samples):
-  """Samples in TensorBoard's text tab, one markdown paragraph each.
+def write_samples(writer, step, tag, samples, description=""):
+  """Samples in TensorBoard's text tab: a table, one numbered row each.
 
   A sample may hold markdown line breaks ("  \n"), e.g. a poem's lines.
   """
+  rows = [[str(number), sample] for number, sample in enumerate(samples, 1)]
   with writer.as_default(step=step):
-    tf.summary.text(name, "\n\n".join(samples))
+    tf.summary.text(tag, tf.constant(rows or [["", ""]]),
+                    description=description)

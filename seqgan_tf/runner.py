@@ -22,10 +22,12 @@ from typing import Callable, Dict, Optional
 
 from absl import logging
 import tensorflow as tf
+from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
 from tensorboard.plugins.hparams import api as hparams_api
 
 from seqgan_tf import files
 from seqgan_tf import progress
+from seqgan_tf import summaries
 
 # The checkpoint layout: 2 stores `phase` as an index into the recipe's
 # phases. Checkpoints written before recipes existed (commit 068362a) carry
@@ -84,7 +86,9 @@ class RunSpec:
       today's form before that comparison.
     evaluate: `evaluate(num_samples)` -> (metrics {name: float}, samples
       int32 [num_samples, T]) on fresh samples of the model being trained.
-    format_samples: samples -> list of strings for people.
+    format_samples: samples -> one line of text each, for samples.txt.
+    show_samples: samples -> one markdown string each, for TensorBoard's
+      text tab; default: `format_samples`.
     start: called once when a run starts afresh (not on resume), before
       the first checkpoint: e.g. to draw the training data.
     legacy_phase: maps a legacy checkpoint's phase number to an index into
@@ -100,6 +104,13 @@ class RunSpec:
       `start` (a pre-training shared by several runs); None for none.
     final_extras: `final_extras(writer)` after the final evaluation returns
       more entries of results.json (and may write summaries).
+    describe: `describe(tag)` -> the description TensorBoard shows for a
+      scalar tag.
+    hparams_config: `hparams_config(hparams)` -> kwargs of TensorBoard's
+      `hparams_config` (the declared settings and metrics); None for none.
+    layout: a custom-scalars `Layout` proto; None for none.
+    trial_id: the hparams dashboard's name of the run; default: the run
+      directory's name.
   """
   config_json: dict
   evaluate: Callable
@@ -115,6 +126,11 @@ class RunSpec:
   results: dict = dataclasses.field(default_factory=dict)
   start_from: Optional[str] = None
   final_extras: Callable = lambda writer: {}
+  describe: Callable[[str], str] = lambda tag: ""
+  hparams_config: Optional[Callable[[dict], dict]] = None
+  layout: Optional[object] = None
+  trial_id: Optional[str] = None
+  show_samples: Optional[Callable] = None
 
 
 def checkpoint_paths(directory):
@@ -321,9 +337,16 @@ class Runner:
   def _evaluate(self, step, label, num_samples):
     """The task's metrics on fresh samples, logged at `step` (G epochs)."""
     metrics, samples = self.spec.evaluate(num_samples)
-    progress.write_scalars(self.writer, step, **metrics)
-    progress.write_samples(self.writer, step, "samples",
-                           self.spec.format_samples(samples[:8]))
+    prefix, samples_tag = ((summaries.FINAL, summaries.SAMPLES_FINAL)
+                           if label == "final" else
+                           (summaries.EVAL, summaries.SAMPLES_EVAL))
+    progress.write_scalars(self.writer, step,
+                           {prefix + k: v for k, v in metrics.items()},
+                           self.spec.describe)
+    progress.write_samples(
+        self.writer, step, samples_tag,
+        (self.spec.show_samples or self.spec.format_samples)(samples[:8]),
+        f"8 of the {num_samples:,} samples of this evaluation, decoded.")
     logging.info("Evaluation %s: %s", label,
                  " ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
     return metrics, samples
@@ -332,6 +355,12 @@ class Runner:
     phase = self.phases[phase_index]
     if first_epoch == 0 and phase.on_start:
       phase.on_start()
+    g_phases = [p for p in self.phases if p.first_step is not None]
+    if first_epoch == 0 and phase.first_step is not None:
+      with self.writer.as_default(step=phase.first_step):
+        tf.summary.text(summaries.PHASE_TEXT,
+                        f"G epoch {phase.first_step}: phase **{phase.name}** "
+                        f"starts ({phase.epochs} epochs).")
     timer = progress.PhaseTimer(phase.name, phase.epochs)
     for epoch in range(first_epoch, phase.epochs):
       timer.start()
@@ -341,14 +370,15 @@ class Runner:
       headline = {}
       if phase.first_step is not None:
         step = phase.first_step + epoch
+        logged = {**values, summaries.PHASE: g_phases.index(phase)}
         if epoch % self.spec.eval_every == 0 or epoch == phase.epochs - 1:
           metrics, _ = self._evaluate(step, f"{phase.name} epoch {epoch}",
                                       self.spec.eval_samples)
           headline = dict(list(metrics.items())[:1])  # NLL-oracle, BLEU-n.
       else:
-        step = epoch
+        step, logged = epoch, values
       timer.stop()
-      progress.write_scalars(self.writer, step, **values)
+      progress.write_scalars(self.writer, step, logged, self.spec.describe)
       timer.log(epoch + 1, **values, **headline)
       self._end_epoch(phase_index, epoch + 1, phase.epochs)
 
@@ -399,8 +429,7 @@ class Runner:
                                               max_to_keep=3)
     self.writer = tf.summary.create_file_writer(self.run_dir)
     if not restored:
-      with self.writer.as_default():
-        hparams_api.hparams(self.spec.hparams)
+      self._write_run_summaries()
     started = time.monotonic()
     first_epoch = int(self.epoch)
     for phase_index in range(int(self.phase), self.done):
@@ -411,7 +440,7 @@ class Runner:
                                       self.spec.final_eval_samples)
     files.write_atomic(
         os.path.join(self.run_dir, "samples.txt"),
-        "".join(sample.replace("  \n", " ") + "\n"
+        "".join(sample + "\n"
                 for sample in self.spec.format_samples(samples[:10000])))
     results = dict(self.spec.results,
                    final_eval_samples=self.spec.final_eval_samples,
@@ -423,6 +452,18 @@ class Runner:
     self._save(self.done, 0)
     self.writer.flush()
     return results
+
+  def _write_run_summaries(self):
+    """The hparams of the run, their declaration and the charts' layout."""
+    with self.writer.as_default(step=0):
+      if self.spec.hparams_config:
+        hparams_api.hparams_config(**self.spec.hparams_config(self.spec.hparams))
+      hparams_api.hparams(self.spec.hparams, trial_id=(
+          self.spec.trial_id or os.path.basename(self.run_dir)))
+      if self.spec.layout is not None:
+        tf.summary.experimental.write_raw_pb(
+            custom_scalar_summary.pb(self.spec.layout).SerializeToString(),
+            step=0)
 
   def _check_finite(self, value, phase_name, epoch, what):
     if not math.isfinite(value):

@@ -63,6 +63,8 @@ class OracleTask:
     # a run gets by default.
     return dict(dict(test_size=cls.DEFAULT_TEST_SIZE), **description)
 
+  metric_names = ("nll_oracle", "nll_test")
+
   def real_data(self, seed):
     """`num_samples` oracle samples, int32 [N, T]."""
     return self.oracle.sample(self.num_real,
@@ -81,7 +83,10 @@ class OracleTask:
             "nll_test": float(self._nll_fns[key](self._test))}
 
   def format_samples(self, tokens):
+    """Token ids, space-separated: samples.txt's lines and the text tab's."""
     return [" ".join(map(str, row)) for row in np.asarray(tokens)]
+
+  show_samples = format_samples
 
 
 class TextTask:
@@ -97,15 +102,19 @@ class TextTask:
     bleu_orders: the BLEU-n reported, e.g. (2,) for poems, (3, 4) for Obama.
     line_length: tokens per printed line (5-character poems print as four
       lines); None prints one line.
+    separator: between printed tokens: " " for words, "" for characters.
     description: the corpus and split, saved in config.json.
   """
 
   def __init__(self, vocab, train, test, heldout, seq_len, bleu_orders,
-               line_length=None, description=None):
+               line_length=None, description=None, separator=" "):
     self.vocab = vocab
     self.seq_len = seq_len
     self.bleu_orders = tuple(bleu_orders)
     self.line_length = line_length
+    self.separator = separator
+    self.metric_names = tuple(f"bleu{n}" for n in self.bleu_orders) + (
+        "nll_test",)
     self._train = vocab.encode(train, seq_len)
     self._test = vocab.encode(test, seq_len)
     self.num_real = len(self._train)
@@ -137,20 +146,22 @@ class TextTask:
     return metrics
 
   def format_samples(self, tokens):
-    """Decoded sequences; a poem's lines joined by markdown line breaks."""
-    formatted = []
+    """Decoded sequences, tokens space-separated: samples.txt's lines."""
+    return [" ".join(seq) for seq in self.vocab.decode(tokens)]
+
+  def show_samples(self, tokens):
+    """Decoded sequences for TensorBoard: a poem as its lines (markdown)."""
+    shown = []
     for seq in self.vocab.decode(tokens):
-      if self.line_length:
-        lines = [" ".join(seq[i:i + self.line_length])
-                 for i in range(0, len(seq), self.line_length)]
-        formatted.append("  \n".join(lines))
-      else:
-        formatted.append(" ".join(seq))
-    return formatted
+      length = self.line_length or len(seq) or 1
+      shown.append("  \n".join(self.separator.join(seq[i:i + length])
+                                for i in range(0, len(seq), length)))
+    return shown
 
 
 def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
-                   heldout_size, split_seed, bleu_orders, line_length=None):
+                   heldout_size, split_seed, bleu_orders, line_length=None,
+                   separator=" "):
   """Reads, splits and encodes a corpus into a `TextTask`.
 
   Returns:
@@ -174,4 +185,4 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
                      overlong=overlong)
   notes = dict(blank_lines=blank, overlong_lines=overlong_count)
   return TextTask(vocab, train, test, heldout, seq_len, bleu_orders,
-                  line_length, description), notes
+                  line_length, description, separator), notes

@@ -38,8 +38,19 @@ def test_text_task_splits_scores_and_formats(tmp_path):
   metrics = task.evaluate(task.real_data(0)[:20], generator)
   assert set(metrics) == {"bleu2", "nll_test"}
   assert metrics["nll_test"] == pytest.approx(np.log(len(task.vocab)), rel=0.2)
-  poem = task.format_samples(task.real_data(0)[:1])[0]
-  assert poem.count("  \n") == 1 and poem.split("  \n")[0].endswith("，")
+  line = task.format_samples(task.real_data(0)[:1])[0]
+  assert "\n" not in line and len(line.split()) == 8  # samples.txt: tokens.
+
+
+def test_poems_show_as_lines_of_characters_without_spaces(tmp_path):
+  corpus = _write_corpus(tmp_path / "poems.txt")
+  task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
+                                 bleu_orders=(2,), line_length=4,
+                                 separator="")
+  poem = task.show_samples(task.real_data(0)[:1])[0]
+  lines = poem.split("  \n")
+  assert len(lines) == 2 and all(len(line) == 4 for line in lines)
+  assert lines[0].endswith("，") and " " not in "".join(lines)
 
 
 def test_poetry_smoke_end_to_end(tmp_path):

@@ -1,4 +1,7 @@
+import json
+
 import pytest
+import tensorflow as tf
 
 from experiments import report
 
@@ -26,8 +29,26 @@ def test_runs_sharing_a_basename_keep_apart():
     report.column_names(["a/run", "a/run"])
 
 
+def _write_scalars(run_dir, tag, values):
+  with tf.summary.create_file_writer(str(run_dir)).as_default():
+    for step, value in values.items():
+      tf.summary.scalar(tag, value, step=step)
+
+
+def test_a_bare_metric_name_means_its_eval_tag(tmp_path):
+  _write_scalars(tmp_path, "eval/nll_oracle", {0: 3.0, 1: 2.0})
+  assert report.read_scalar(str(tmp_path), "nll_oracle") == {0: 3.0, 1: 2.0}
+  assert report.read_curve(str(tmp_path), "nll_oracle") == {0: 3.0, 1: 2.0}
+
+
+def test_curve_of_a_run_before_tag_groups_leaves_out_the_final_step(tmp_path):
+  # Such runs logged the final evaluation as one more step of the flat tag.
+  _write_scalars(tmp_path, "nll_oracle", {0: 3.0, 1: 2.0, 2: 2.5})
+  (tmp_path / "results.json").write_text(json.dumps({"epochs": 2}))
+  assert report.read_curve(str(tmp_path), "nll_oracle") == {0: 3.0, 1: 2.0}
+
+
 def test_unknown_tag_lists_the_tags_there_are(tmp_path):
-  import tensorflow as tf
   from tests.test_cli import _run
   with tf.summary.create_file_writer(str(tmp_path)).as_default(step=0):
     tf.summary.scalar("nll_oracle", 1.0)

@@ -76,8 +76,12 @@ def test_runner_runs_phases_in_order_with_the_eval_cadence(tmp_path):
   # a: epochs 0 and 2 (every 2nd, and the last); c: 0 and 1 (the last); final.
   assert evaluated == [3, 3, 3, 3, 5]
   assert results["score_final"] == 1.0 and results["epochs"] == 5
-  assert sorted(report.read_scalar(str(tmp_path), "score")) == [0, 2, 3, 4, 5]
+  assert sorted(report.read_scalar(str(tmp_path), "eval/score")) == [0, 2, 3, 4]
+  assert report.read_scalar(str(tmp_path), "final/score") == {5: 1.0}
   assert sorted(report.read_scalar(str(tmp_path), "b_value")) == [0, 1]
+  # g/phase numbers the G phases on the G-epoch axis; "b" is not one.
+  assert report.read_scalar(str(tmp_path), "g/phase") == {
+      0: 0, 1: 0, 2: 0, 3: 1, 4: 1}
   # A finished run is not run again, and says so through its results.
   again = runner.Runner(str(tmp_path), phases, dict(counter=counter),
                         _counting_spec(evaluated)).run()
@@ -92,9 +96,11 @@ def test_experiment_end_to_end_writes_everything(tmp_path):
   assert results["recipe"] == "seqgan"
   for name in ("config.json", "results.json", "samples.txt", "checkpoints"):
     assert os.path.exists(os.path.join(run_dir, name)), name
-  nll = report.read_scalar(run_dir, "nll_oracle")
-  # Every G epoch on one axis: pre-training 0-1, adversarial 2-3, final 4.
-  assert sorted(nll) == [0, 1, 2, 3, 4]
+  nll = report.read_scalar(run_dir, "eval/nll_oracle")
+  # Every G epoch on one axis: pre-training 0-1, adversarial 2-3; the final
+  # evaluation on its own tag, at the step after.
+  assert sorted(nll) == [0, 1, 2, 3]
+  assert list(report.read_scalar(run_dir, "final/nll_oracle")) == [4]
   with open(os.path.join(run_dir, "samples.txt")) as f:
     assert len(f.readline().split()) == config.generator.seq_len
 
@@ -105,8 +111,8 @@ def test_mle_recipe_continues_pretraining_without_d(tmp_path):
   experiment = _experiment(config, run_dir)
   d_before = [w.numpy() for w in experiment.trainer.discriminator.weights]
   experiment.run()
-  assert sorted(report.read_scalar(run_dir, "nll_oracle")) == [0, 1, 2, 3, 4]
-  assert report.read_scalar(run_dir, "d_loss") == {}
+  assert sorted(report.read_scalar(run_dir, "nll_oracle")) == [0, 1, 2, 3]
+  assert report.read_scalar(run_dir, "d/loss") == {}
   for before, after in zip(d_before, experiment.trainer.discriminator.weights):
     np.testing.assert_array_equal(before, after.numpy())
 

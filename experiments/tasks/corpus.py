@@ -38,13 +38,13 @@ def data_path(flag_values, url, sha256, filename):
                         fix="download it by hand and pass --data_file=PATH")
 
 
-def load(flag_values, path, bleu_orders, line_length=None):
+def load(flag_values, path, bleu_orders, line_length=None, separator=" "):
   """The `tasks.TextTask` the flags describe, and the config overrides."""
   task, notes = tasks.load_text_task(
       path, flag_values.token_level, flag_values.seq_len,
       flag_values.vocab_size, flag_values.overlong, flag_values.test_size,
       flag_values.heldout_size, flag_values.split_seed,
-      bleu_orders=bleu_orders, line_length=line_length)
+      bleu_orders=bleu_orders, line_length=line_length, separator=separator)
   logging.info("Corpus: %s; skipped %d blank lines, %s %d overlong lines",
                task.description, notes["blank_lines"], flag_values.overlong,
                notes["overlong_lines"])

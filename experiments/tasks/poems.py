@@ -15,13 +15,13 @@ import os
 from absl import logging
 
 from experiments import common
+from experiments import paper
 from experiments.tasks import corpus
 from seqgan_tf import files
 
 DATA_URL = "https://raw.githubusercontent.com/geek-ai/Texygen/master/data/shi.txt"
 DATA_SHA256 = "ac03c5fbb07776f0e43cb1ccfc74732f5313ab3d832df81c8e0db327df35e666"
-# Paper Table 2: BLEU-2 of poems.
-PAPER_BLEU2 = dict(mle=0.6670, seqgan=0.7389, real=0.746)
+PAPER_BLEU2 = paper.POEMS_BLEU2
 TOKENS_PER_LINE = 6  # Five characters and a punctuation mark.
 
 SAVE_DIR = "save/poetry"
@@ -55,8 +55,9 @@ def define_flags():
 
 def build(flag_values):
   path = corpus.data_path(flag_values, DATA_URL, DATA_SHA256, "shi.txt")
+  # Chinese characters print without spaces between them.
   return corpus.load(flag_values, path, bleu_orders=(2,),
-                     line_length=TOKENS_PER_LINE)
+                     line_length=TOKENS_PER_LINE, separator="")
 
 
 def finish(flag_values, task):

@@ -1,0 +1,247 @@
+r"""The paper's figures, drawn from the runs' TensorBoard event files.
+
+  python -m experiments.figures --preset=cpu          # = make figures
+  python -m experiments.figures --table1_dir=save/table1_cpu --out_dir=docs
+
+Figure 2 (NLL-oracle of MLE, SS, PG-BLEU and SeqGAN by epoch) comes from the
+runs of `make table1`; Figure 3 (SeqGAN under four g-steps/d-steps/k
+schedules) from `make figure3`; the poems' BLEU-2 by epoch from `make
+poetry`. Each curve is the mean over seeds, with the seeds' range shaded;
+the dashed line is the end of pre-training; a star marks the paper's final
+value and a dot this run's final evaluation (on --final_eval_samples).
+Figures whose runs do not exist are skipped; PNG and SVG go to --out_dir.
+"""
+
+import glob
+import json
+import os
+import re
+
+from absl import app
+from absl import flags
+from absl import logging
+import matplotlib
+
+matplotlib.use("Agg")  # Files only: no display needed.
+import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+import numpy as np  # pylint: disable=g-import-not-at-top
+
+from experiments import cli  # pylint: disable=g-import-not-at-top
+from experiments import paper
+from experiments import report
+
+flags.DEFINE_string("preset", "cpu", "The preset whose runs to draw: the "
+                    "default directories below are named after it.")
+flags.DEFINE_string("table1_dir", None, "Runs of `make table1`; default "
+                    "save/table1_<preset>.")
+flags.DEFINE_string("figure3_dir", None, "Runs of `make figure3`; default "
+                    "save/figure3_<preset>.")
+flags.DEFINE_string("poems_dir", "save/poetry", "Where `make poetry` put its "
+                    "<preset>_mle and <preset>_seqgan runs.")
+flags.DEFINE_string("out_dir", "save/figures", "Where the images go.")
+flags.DEFINE_list("formats", ["png", "svg"], "Image formats to write.")
+FLAGS = flags.FLAGS
+
+# Figure 2's methods, in the paper's legend order, and their colours.
+FIGURE2_METHODS = dict(mle="MLE", ss="Schedule Sampling", pgbleu="PG-BLEU",
+                       seqgan="SeqGAN")
+COLOURS = dict(mle="tab:blue", ss="tab:green", pgbleu="tab:orange",
+               seqgan="tab:red")
+
+
+class Curves:
+  """The runs of one method (one per seed): mean curve, range, finals.
+
+  Args:
+    run_dirs: run directories of the same method and config but the seed.
+    metric: a task metric name, e.g. "nll_oracle".
+  """
+
+  def __init__(self, run_dirs, metric):
+    self.run_dirs = sorted(run_dirs)
+    curves = [_curve_from_the_start(d, metric) for d in self.run_dirs]
+    steps = sorted(set.intersection(*(set(c) for c in curves)))
+    if not steps:
+      raise ValueError(f"{', '.join(self.run_dirs)}: no {metric} evaluated "
+                       "at the same epochs in these runs")
+    self.steps = np.array(steps)
+    values = np.array([[c[s] for s in steps] for c in curves])
+    self.mean, self.low, self.high = (values.mean(0), values.min(0),
+                                      values.max(0))
+    results = [_read_json(os.path.join(d, "results.json")) for d in self.run_dirs]
+    finals = [r.get(f"{metric}_final") for r in results if r]
+    self.final = float(np.mean(finals)) if len(finals) == len(results) else None
+    self.final_step = results[0].get("epochs") if results[0] else None
+    config = _read_json(os.path.join(self.run_dirs[0], "config.json"))
+    self.pretrain_epochs = config["config"]["pretrain_g_epochs"]
+
+
+def _curve_from_the_start(run_dir, metric):
+  """`report.read_curve`, with the pre-training of a run started --init_from."""
+  curve = report.read_curve(run_dir, metric)
+  results = _read_json(os.path.join(run_dir, "results.json")) or {}
+  source = results.get("init_from")
+  if source and os.path.isdir(source):
+    start = min(curve, default=0)
+    pretraining = report.read_curve(source, metric)
+    curve = {**{s: v for s, v in pretraining.items() if s < start}, **curve}
+  return curve
+
+
+def _read_json(path):
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    return json.load(f)
+
+
+def _runs_by_name(directory, pattern):
+  """{name without the seed: [run dirs]} of runs named `<name>_s<seed>`."""
+  found = {}
+  for path in sorted(glob.glob(os.path.join(directory, "*_s*"))):
+    match = re.fullmatch(pattern + r"_s\d+", os.path.basename(path))
+    if match and os.path.exists(os.path.join(path, "config.json")):
+      found.setdefault(match.group(1), []).append(path)
+  return found
+
+
+def _draw(axes, curves, label, colour, paper=None):
+  """One method: mean curve, seed range, final dot, the paper's star."""
+  axes.plot(curves.steps, curves.mean, color=colour, label=label, lw=1.5)
+  if len(curves.run_dirs) > 1:
+    axes.fill_between(curves.steps, curves.low, curves.high, color=colour,
+                      alpha=0.2, lw=0)
+  if curves.final is not None and curves.final_step is not None:
+    axes.plot([curves.final_step], [curves.final], "o", color=colour, ms=5)
+  if paper is not None:
+    x = curves.final_step if curves.final_step is not None else curves.steps[-1]
+    axes.plot([x + 1], [paper], "*", color=colour, ms=11, mec="black",
+              mew=0.5)
+
+
+def _finish(axes, pretrain_epochs, ylabel):
+  axes.axvline(pretrain_epochs, color="grey", ls="--", lw=1)
+  axes.set_xlabel("learning epochs")
+  axes.set_ylabel(ylabel)
+  axes.grid(alpha=0.3)
+
+
+def _note(figure, text):
+  figure.tight_layout(rect=(0, 0.05, 1, 1))
+  figure.text(0.01, 0.01, text, fontsize=7, color="dimgrey", va="bottom")
+
+
+def figure2(table1_dir):
+  """Figure 2 from a table1 study's runs; None if it has none."""
+  runs = _runs_by_name(table1_dir, "(" + "|".join(FIGURE2_METHODS) + ")")
+  if not runs:
+    return None
+  # Left every curve; right the paper's range, where the methods differ by
+  # tenths (a method that collapses leaves it).
+  figure, (whole, zoom) = plt.subplots(1, 2, figsize=(11, 4.4))
+  for method, label in FIGURE2_METHODS.items():
+    if method in runs:
+      curves = Curves(runs[method], "nll_oracle")
+      for axes in (whole, zoom):
+        _draw(axes, curves, f"{label} ({len(curves.run_dirs)} seeds)",
+              COLOURS[method], paper.TABLE1[method])
+        _finish(axes, curves.pretrain_epochs, "NLL by oracle")
+  drawn = [paper.TABLE1[m] for m in FIGURE2_METHODS if m in runs]
+  zoom.set_ylim(min(drawn) - 0.2, max(drawn) + 0.25)
+  whole.set_title("Figure 2: NLL-oracle by epoch")
+  zoom.set_title("the same, around the paper's values")
+  whole.legend(fontsize=8)
+  _note(figure, f"{table1_dir}: mean over seeds, range shaded; dashed: end of "
+        "pre-training; dot: final evaluation; star: the paper's final value")
+  return figure
+
+
+def figure3(figure3_dir):
+  """Figure 3's four schedules, one panel each; None if none was run."""
+  runs = _runs_by_name(figure3_dir, r"(seqgan_g\d+_d\d+_k\d+)")
+  if not runs:
+    return None
+  figure, grid = plt.subplots(2, 2, figsize=(8, 6), sharey=True)
+  for axes, ((g, d, k), paper_value) in zip(grid.flat,
+                                            paper.FIGURE3.items()):
+    name = f"seqgan_g{g}_d{d}_k{k}"
+    axes.set_title(f"g-steps={g}, d-steps={d}, k={k}", fontsize=10)
+    if name not in runs:
+      axes.text(0.5, 0.5, "not run", ha="center", transform=axes.transAxes)
+      continue
+    curves = Curves(runs[name], "nll_oracle")
+    _draw(axes, curves, f"SeqGAN ({len(curves.run_dirs)} seeds)", "tab:red",
+          paper_value)
+    _finish(axes, curves.pretrain_epochs, "NLL by oracle")
+  figure.suptitle("Figure 3: NLL-oracle by epoch under four schedules")
+  _note(figure, f"{figure3_dir}: dashed: end of pre-training; dot: final "
+        "evaluation; star: the paper's final value")
+  return figure
+
+
+def poems_figure(poems_dir, preset):
+  """BLEU-2 of the poems' MLE and SeqGAN runs by epoch; None if none."""
+  runs = {recipe: os.path.join(poems_dir, f"{preset}_{recipe}")
+          for recipe in ("mle", "seqgan")}
+  runs = {k: v for k, v in runs.items()
+          if os.path.exists(os.path.join(v, "config.json"))}
+  if not runs:
+    return None
+  figure, axes = plt.subplots(figsize=(6.4, 4.4))
+  for recipe, run_dir in runs.items():
+    curves = Curves([run_dir], "bleu2")
+    _draw(axes, curves, FIGURE2_METHODS[recipe], COLOURS[recipe],
+          paper.POEMS_BLEU2[recipe])
+  axes.axhline(paper.POEMS_BLEU2["real"], color="black", ls=":", lw=1,
+               label="real data (paper)")
+  _finish(axes, curves.pretrain_epochs, "BLEU-2")
+  axes.set_title("Chinese poems: BLEU-2 by epoch")
+  axes.legend(fontsize=8)
+  _note(figure, f"{poems_dir}/{preset}_*: dashed: end of pre-training; "
+        "star: the paper's Table 2")
+  return figure
+
+
+def render(out_dir, formats, table1_dir=None, figure3_dir=None,
+           poems_dir=None, preset="cpu"):
+  """Draws every figure whose runs exist; returns the files written."""
+  figures = dict(
+      figure2=figure2(table1_dir) if table1_dir else None,
+      figure3=figure3(figure3_dir) if figure3_dir else None,
+      poems_bleu2=poems_figure(poems_dir, preset) if poems_dir else None)
+  written = []
+  for name, figure in figures.items():
+    if figure is None:
+      continue
+    os.makedirs(out_dir, exist_ok=True)
+    for extension in formats:
+      path = os.path.join(out_dir, f"{name}_{preset}.{extension}")
+      figure.savefig(path, dpi=110, bbox_inches="tight")
+      written.append(path)
+    plt.close(figure)
+  return written
+
+
+def main(argv):
+  del argv
+  unknown = set(FLAGS.formats) - {"png", "svg", "pdf"}
+  if unknown:
+    cli.fail(f"--formats: unknown {', '.join(sorted(unknown))}; choose from "
+             "png, svg, pdf")
+  table1_dir = FLAGS.table1_dir or f"save/table1_{FLAGS.preset}"
+  figure3_dir = FLAGS.figure3_dir or f"save/figure3_{FLAGS.preset}"
+  try:
+    written = render(FLAGS.out_dir, FLAGS.formats, table1_dir, figure3_dir,
+                     FLAGS.poems_dir, FLAGS.preset)
+  except ValueError as e:
+    cli.fail(str(e))
+  if not written:
+    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir} or "
+             f"{FLAGS.poems_dir}/{FLAGS.preset}_*: run make table1, make "
+             "figure3 or make poetry first (with the same PRESET)")
+  for path in written:
+    logging.info("wrote %s", path)
+
+
+if __name__ == "__main__":
+  app.run(main, flags_parser=cli.parse_flags)

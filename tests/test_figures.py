@@ -1,0 +1,74 @@
+"""experiments.figures: the paper's figures drawn from tiny runs."""
+
+import os
+
+import numpy as np
+
+from experiments import figures
+from experiments import report
+from seqgan_tf import experiment as experiment_lib
+from seqgan_tf import tasks
+from tests.conftest import tiny_discriminator_config
+from tests.conftest import tiny_generator_config
+from tests.conftest import tiny_oracle_task
+from tests.conftest import tiny_synthetic_config
+from tests.test_cli import _run
+from tests.test_poetry import _write_corpus
+
+
+def _oracle_run(run_dir, **changes):
+  config = tiny_synthetic_config(**changes)
+  experiment_lib.Experiment(config, tiny_oracle_task(config), run_dir).run()
+
+
+def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
+  table1 = tmp_path / "table1"
+  _oracle_run(str(table1 / "mle_s1"), recipe="mle")
+  for seed in (1, 2):
+    _oracle_run(str(table1 / f"seqgan_s{seed}"), seed=seed)
+  _oracle_run(str(tmp_path / "figure3" / "seqgan_g1_d5_k3_s1"), d_steps=5,
+              k_epochs=3)
+  corpus = _write_corpus(tmp_path / "poems.txt")
+  text_task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
+                                      bleu_orders=(2,))
+  shape = dict(vocab_size=len(text_task.vocab), seq_len=8)
+  config = tiny_synthetic_config(
+      recipe="mle", generator=tiny_generator_config(**shape),
+      discriminator=tiny_discriminator_config(
+          **shape, filter_sizes=(2, 3), num_filters=(4, 4)))
+  experiment_lib.Experiment(config, text_task,
+                            str(tmp_path / "poetry" / "cpu_mle")).run()
+
+  figure = figures.figure2(str(table1))
+  whole = figure.axes[0]
+  labels = whole.get_legend_handles_labels()[1]
+  assert labels == ["MLE (1 seeds)", "SeqGAN (2 seeds)"]
+  seqgan_line = whole.get_lines()[[l.get_label() for l in whole.get_lines()]
+                                  .index("SeqGAN (2 seeds)")]
+  curves = [report.read_curve(str(table1 / f"seqgan_s{s}"), "nll_oracle")
+            for s in (1, 2)]
+  np.testing.assert_allclose(
+      seqgan_line.get_ydata(),
+      [np.mean([c[step] for c in curves]) for step in sorted(curves[0])])
+
+  panels = figures.figure3(str(tmp_path / "figure3")).axes
+  assert [a.texts[0].get_text() if a.texts else "drawn" for a in panels] == [
+      "not run", "not run", "not run", "drawn"]
+
+  written = figures.render(str(tmp_path / "out"), ["png", "svg"],
+                           str(table1), str(tmp_path / "figure3"),
+                           str(tmp_path / "poetry"), preset="cpu")
+  assert sorted(os.path.basename(p) for p in written) == [
+      "figure2_cpu.png", "figure2_cpu.svg", "figure3_cpu.png",
+      "figure3_cpu.svg", "poems_bleu2_cpu.png", "poems_bleu2_cpu.svg"]
+  with open(written[0], "rb") as f:
+    assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_runs_is_one_clear_line(tmp_path):
+  result = _run("experiments.figures", f"--table1_dir={tmp_path}/a",
+                f"--figure3_dir={tmp_path}/b", f"--poems_dir={tmp_path}/c",
+                f"--out_dir={tmp_path}/out")
+  assert result.returncode == 2
+  assert "no runs to draw" in result.stderr and "make table1" in result.stderr
+  assert not os.path.exists(tmp_path / "out")
