@@ -68,7 +68,8 @@ class Curves:
     values = np.array([[c[s] for s in steps] for c in curves])
     self.mean, self.low, self.high = (values.mean(0), values.min(0),
                                       values.max(0))
-    results = [_read_json(os.path.join(d, "results.json")) for d in self.run_dirs]
+    results = [_read_json(os.path.join(d, "results.json"))
+               for d in self.run_dirs]
     finals = [r.get(f"{metric}_final") for r in results if r]
     self.final = float(np.mean(finals)) if len(finals) == len(results) else None
     self.final_step = results[0].get("epochs") if results[0] else None

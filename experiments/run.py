@@ -65,8 +65,8 @@ def run(flag_values):
   results = experiment.Experiment(config, task, run_dir,
                                   overwrite=flag_values.overwrite,
                                   init_from=flag_values.init_from,
-                                  labels=dict(task=flag_values.task,
-                                              preset=flag_values.preset)).run()
+                                  labels=dict(Task=flag_values.task,
+                                              Preset=flag_values.preset)).run()
   logging.info("Results: %s", results)
   task_module.finish(flag_values, task)
   return results

@@ -40,7 +40,7 @@ class Experiment:
     init_from: a run directory whose pre-training this run starts from,
       instead of pre-training G itself (see `pretrained_checkpoint`).
     labels: {name: value} shown beside the config in TensorBoard's hparams
-      dashboard, e.g. the task's and the preset's names.
+      dashboard: `Task` and `Preset` (see `summaries.RUN_HPARAMS`).
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -84,8 +84,11 @@ class Experiment:
       return summaries.describe(tag, config.eval_samples,
                                 config.final_eval_samples)
 
-    hparams = dict(flat_hparams(config), **(labels or {}),
-                   **{f"data.{k}": v for k, v in task.description.items()})
+    hparams = flat_hparams(config)
+    hparams.update(
+        Recipe=hparams.pop("recipe"), Seed=hparams.pop("seed"),
+        Data=summaries.data_label(task.description), **(labels or {}),
+        **{f"data.{k}": v for k, v in task.description.items()})
     if init_from:
       hparams["init_from"] = init_from
     spec = runner.RunSpec(

@@ -457,7 +457,8 @@ class Runner:
     """The hparams of the run, their declaration and the charts' layout."""
     with self.writer.as_default(step=0):
       if self.spec.hparams_config:
-        hparams_api.hparams_config(**self.spec.hparams_config(self.spec.hparams))
+        declared = self.spec.hparams_config(self.spec.hparams)
+        hparams_api.hparams_config(**declared)
       hparams_api.hparams(self.spec.hparams, trial_id=(
           self.spec.trial_id or os.path.basename(self.run_dir)))
       if self.spec.layout is not None:

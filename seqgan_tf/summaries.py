@@ -6,12 +6,15 @@ scalars dashboard:
   eval/<metric>      G's metrics on `eval_samples` fresh samples; x: G epoch
   final/<metric>     the final evaluation on `final_eval_samples` samples,
                      one point at the step after the last G epoch
-  g/<value>          G's training values per G epoch; g/phase numbers the
-                     recipe's G phases, so the adversarial start is visible
-  d/loss             D's loss in the adversarial phase; x: G epoch
-  d_pretrain/loss    D pre-training; x: D round, its own axis
+  pretrain_d/loss    D pre-training; x: D round, its own axis
   sweep/<metric>     the temperature sweep; x: temperature x 100
+  train_d/loss       D's loss in the adversarial phase; x: G epoch
+  train_g/<value>    G's training values per G epoch; train_g/phase numbers
+                     the recipe's G phases, so the adversarial start shows
   samples/eval, samples/final, phase (text): decoded samples, phase starts
+
+The groups sort in reading order (TensorBoard sorts them by name and opens
+the first ones): the metrics first, training values last.
 
 The "G epoch" axis counts MLE pre-training epochs, then the epochs of the
 recipe's second phase (adversarial epochs for SeqGAN), as the paper's
@@ -19,17 +22,19 @@ Figure 2 does. The metric names (`nll_oracle`, `bleu2`) are the tasks'; the
 runner adds the `eval/` and `final/` prefixes.
 """
 
+import os
 import re
 
 from tensorboard.plugins.custom_scalar import layout_pb2
 from tensorboard.plugins.hparams import api as hparams_api
 
 EVAL, FINAL, SWEEP = "eval/", "final/", "sweep/"
-PHASE = "g/phase"
-SAMPLES_EVAL, SAMPLES_FINAL, PHASE_TEXT = "samples/eval", "samples/final", "phase"
+PHASE = "train_g/phase"
+SAMPLES_EVAL, SAMPLES_FINAL = "samples/eval", "samples/final"
+PHASE_TEXT = "phase"
 
 _G_EPOCHS = ("x-axis: G epochs (MLE pre-training, then the recipe's second "
-             "phase; g/phase marks the change).")
+             "phase; train_g/phase marks the change).")
 
 # The tasks' metrics: {name pattern: (display name, what it is)}.
 _METRICS = {
@@ -43,24 +48,26 @@ _METRICS = {
 }
 
 _VALUES = {
-    "g/mle_loss": "G's MLE loss: mean per-token NLL of the training data, "
-                  "averaged over the epoch's batches. " + _G_EPOCHS,
-    "g/pg_loss": "G's policy-gradient loss (Eq. 8) of the epoch's last "
-                 "g-step. " + _G_EPOCHS,
-    "g/mean_reward": "Mean reward Q (D's probability of real, from the "
-                     "rollouts) over the tokens of the epoch's last g-step "
-                     "batch, in [0, 1]. " + _G_EPOCHS,
-    "g/ss_loss": "Scheduled sampling's loss: mean per-token NLL with G's own "
-                 "tokens as some inputs. " + _G_EPOCHS,
-    "g/true_input_prob": "Scheduled sampling's omega: the probability that "
-                         "an input token is the true one. " + _G_EPOCHS,
+    "train_g/mle_loss": "G's MLE loss: mean per-token NLL of the training "
+                        "data, averaged over the epoch's batches. " + _G_EPOCHS,
+    "train_g/pg_loss": "G's policy-gradient loss (Eq. 8) of the epoch's last "
+                       "g-step. " + _G_EPOCHS,
+    "train_g/mean_reward": "Mean reward Q (D's probability of real, from the "
+                           "rollouts) over the tokens of the epoch's last "
+                           "g-step batch, in [0, 1]. " + _G_EPOCHS,
+    "train_g/ss_loss": "Scheduled sampling's loss: mean per-token NLL with "
+                       "G's own tokens as some inputs. " + _G_EPOCHS,
+    "train_g/true_input_prob": "Scheduled sampling's omega: the probability "
+                               "that an input token is the true one. " +
+                               _G_EPOCHS,
     PHASE: "Which of the recipe's G phases this G epoch belongs to: 0 = MLE "
            "pre-training, 1 = the second phase (adversarial training for "
            "seqgan and pgbleu, scheduled sampling for ss, MLE continued for "
            "mle). " + _G_EPOCHS,
-    "d/loss": "D's cross-entropy on real against fresh generated sequences, "
-              "mean of the epoch's d-steps, after its g-steps. " + _G_EPOCHS,
-    "d_pretrain/loss": "D's cross-entropy in pre-training, one point per D "
+    "train_d/loss": "D's cross-entropy on real against fresh generated "
+                    "sequences, mean of the epoch's d-steps, after its "
+                    "g-steps. " + _G_EPOCHS,
+    "pretrain_d/loss": "D's cross-entropy in pre-training, one point per D "
                        "round (x-axis: D pre-training round, not G epochs).",
 }
 
@@ -68,9 +75,10 @@ _VALUES = {
 # declaration of one run only (any), so each run declares every task's
 # headline metrics and every setting; a run leaves the others' blank.
 HEADLINE_METRICS = ("nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4")
-# What a reader filters by besides the config: set by the entry point and
-# the task's description (the oracle's source, the corpus and its split).
-RUN_HPARAMS = ("task", "preset", "init_from")
+# What a reader filters by besides the config. Capitalised, these sort
+# before the config's fields, and the hparams dashboard shows the first
+# ones: which task, method, preset, seed and data (`data_label`).
+RUN_HPARAMS = ("Data", "Preset", "Recipe", "Seed", "Task", "init_from")
 TASK_HPARAMS = ("data.oracle", "data.oracle_seed", "data.oracle_stddev",
                 "data.sha256", "data.test_size", "data.data_file",
                 "data.sequences", "data.train", "data.test", "data.heldout",
@@ -85,6 +93,19 @@ def metric_name(name):
     if match:
       return display.format(*match.groups()), what.format(*match.groups())
   return name, name
+
+
+def data_label(description):
+  """A short name of a task's data: "oracle paper", "shi.txt split 0"."""
+  if "data_file" in description:
+    name = os.path.basename(str(description["data_file"]))
+    return f"{name} split {description.get('split_seed')}"
+  label = f"oracle {description.get('oracle')}"
+  if description.get("oracle") == "random":
+    return f"{label} seed {description.get('oracle_seed')}"
+  if description.get("oracle") == "file":
+    return f"{label} {str(description.get('sha256'))[:12]}"
+  return label
 
 
 def describe(tag, eval_samples, final_eval_samples):

@@ -42,7 +42,8 @@ def tiny_synthetic_config(**changes):
 def tiny_oracle_task(config, **kwargs):
   """The oracle task on a random oracle of `config`'s shape (seed 0)."""
   params = oracle_lib.random_params(config.generator, seed=0)
-  return tasks.OracleTask(config, params, {"oracle_seed": 0}, **kwargs)
+  description = {"oracle": "random", "oracle_seed": 0}
+  return tasks.OracleTask(config, params, description, **kwargs)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 from tests.test_poetry import _write_corpus
 
-GROUPS = ("eval", "final", "g", "d", "d_pretrain", "sweep")
+GROUPS = ("eval", "final", "pretrain_d", "sweep", "train_d", "train_g")
 
 
 def _events(run_dir):
@@ -37,7 +37,7 @@ def oracle_run(tmp_path_factory):
   config = tiny_synthetic_config(sweep_temperatures=(0.9,))
   run_dir = str(tmp_path_factory.mktemp("dashboards") / "cpu_seqgan")
   experiment_lib.Experiment(config, tiny_oracle_task(config), run_dir,
-                            labels=dict(task="oracle", preset="cpu")).run()
+                            labels=dict(Task="oracle", Preset="cpu")).run()
   return config, run_dir, _events(run_dir)
 
 
@@ -46,8 +46,9 @@ def test_every_scalar_is_in_a_group_and_described(oracle_run):
   scalars = {v.tag: v.metadata.summary_description
              for _, v in events if _plugin(v) == "scalars"}
   assert {"eval/nll_oracle", "eval/nll_test", "final/nll_oracle",
-          "g/mle_loss", "g/pg_loss", "g/mean_reward", "g/phase", "d/loss",
-          "d_pretrain/loss", "sweep/nll_oracle"} <= set(scalars)
+          "train_g/mle_loss", "train_g/pg_loss", "train_g/mean_reward",
+          "train_g/phase", "train_d/loss", "pretrain_d/loss",
+          "sweep/nll_oracle"} <= set(scalars)
   for tag, description in scalars.items():
     assert tag.split("/")[0] in GROUPS, tag
     assert description, f"{tag} has no description"
@@ -55,7 +56,7 @@ def test_every_scalar_is_in_a_group_and_described(oracle_run):
       "eval/nll_oracle"]
   assert f"on {config.final_eval_samples:,} fresh samples" in scalars[
       "final/nll_oracle"]
-  assert "D pre-training round" in scalars["d_pretrain/loss"]
+  assert "D pre-training round" in scalars["pretrain_d/loss"]
 
 
 def test_phase_change_is_marked_on_the_g_epoch_axis(oracle_run):
@@ -84,9 +85,10 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
   start = hparams_metadata.parse_session_start_info_plugin_data(
       content[hparams_metadata.SESSION_START_INFO_TAG])
   assert start.group_name == os.path.basename(run_dir)  # The trial id.
-  assert start.hparams["task"].string_value == "oracle"
-  assert start.hparams["preset"].string_value == "cpu"
-  assert start.hparams["recipe"].string_value == "seqgan"
+  assert start.hparams["Task"].string_value == "oracle"
+  assert start.hparams["Preset"].string_value == "cpu"
+  assert start.hparams["Recipe"].string_value == "seqgan"
+  assert start.hparams["Data"].string_value == "oracle random seed 0"
   assert start.hparams["data.oracle_seed"].number_value == 0
   declared = hparams_metadata.parse_experiment_plugin_data(
       content[hparams_metadata.EXPERIMENT_TAG])
@@ -95,7 +97,10 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
                      "final/bleu3", "final/bleu4"]
   names = {h.name for h in declared.hparam_infos}
   assert set(start.hparams) <= names
-  assert {"task", "preset", "seed", "data.data_file", "data.split_seed"} <= names
+  assert {"Task", "Preset", "Seed", "Data", "data.data_file",
+          "data.split_seed"} <= names
+  # Sorted by name, the run's identity comes first in the dashboard.
+  assert sorted(names)[:5] == ["Data", "Preset", "Recipe", "Seed", "Task"]
 
 
 def test_every_task_description_is_declared(tmp_path):
@@ -130,7 +135,7 @@ def test_samples_are_a_numbered_table(oracle_run):
 
 
 def test_unknown_tag_has_no_description():
-  assert summaries.describe("g/nope", 10, 10) == ""
+  assert summaries.describe("train_g/nope", 10, 10) == ""
   display, _ = summaries.metric_name("bleu3")
   assert display == "BLEU-3"
   sweep = summaries.describe("sweep/bleu4", 10, 10)

@@ -43,8 +43,9 @@ def test_adversarial_epoch_runs_g_and_d_steps():
   config = tiny_synthetic_config(g_steps=2, d_steps=2)
   trainer, phases = _phases(config)
   values = phases[-1].run_epoch(0)
-  assert set(values) == {"pg_loss", "mean_reward", "d_loss"}
-  assert 0.0 <= values["mean_reward"] <= 1.0
+  assert set(values) == {"train_g/pg_loss", "train_g/mean_reward",
+                         "train_d/loss"}
+  assert 0.0 <= values["train_g/mean_reward"] <= 1.0
   # Two g-steps and two D rounds, each drawing from the run's RNG.
   assert int(trainer.pg_optimizer.iterations) == 2
   batches = 2 * config.num_samples // config.batch_size

@@ -79,8 +79,8 @@ def test_runner_runs_phases_in_order_with_the_eval_cadence(tmp_path):
   assert sorted(report.read_scalar(str(tmp_path), "eval/score")) == [0, 2, 3, 4]
   assert report.read_scalar(str(tmp_path), "final/score") == {5: 1.0}
   assert sorted(report.read_scalar(str(tmp_path), "b_value")) == [0, 1]
-  # g/phase numbers the G phases on the G-epoch axis; "b" is not one.
-  assert report.read_scalar(str(tmp_path), "g/phase") == {
+  # train_g/phase numbers the G phases on the G-epoch axis; "b" is not one.
+  assert report.read_scalar(str(tmp_path), "train_g/phase") == {
       0: 0, 1: 0, 2: 0, 3: 1, 4: 1}
   # A finished run is not run again, and says so through its results.
   again = runner.Runner(str(tmp_path), phases, dict(counter=counter),
@@ -112,7 +112,7 @@ def test_mle_recipe_continues_pretraining_without_d(tmp_path):
   d_before = [w.numpy() for w in experiment.trainer.discriminator.weights]
   experiment.run()
   assert sorted(report.read_scalar(run_dir, "nll_oracle")) == [0, 1, 2, 3]
-  assert report.read_scalar(run_dir, "d/loss") == {}
+  assert report.read_scalar(run_dir, "train_d/loss") == {}
   for before, after in zip(d_before, experiment.trainer.discriminator.weights):
     np.testing.assert_array_equal(before, after.numpy())
 

@@ -29,7 +29,7 @@ def mle_phase(context, name, epochs, first_step):
   trainer, data = context.trainer, context.real_data
   return runner.Phase(
       name, epochs,
-      lambda epoch: {"g/mle_loss": float(trainer.mle_epoch(data))},
+      lambda epoch: {"train_g/mle_loss": float(trainer.mle_epoch(data))},
       first_step=first_step)
 
 
@@ -43,7 +43,7 @@ def pretrain_discriminator(context):
   cfg, trainer = context.config, context.trainer
   return runner.Phase(
       "d-pretrain", cfg.pretrain_d_rounds,
-      lambda epoch: {"d_pretrain/loss": trainer.train_discriminator(
+      lambda epoch: {"pretrain_d/loss": trainer.train_discriminator(
           context.real_data, cfg.k_epochs)})
 
 
@@ -65,9 +65,10 @@ def policy_gradient_phase(context, name, reward, train_discriminator):
     for _ in range(cfg.g_steps):
       pg_loss, mean_reward = g_step()
     trainer.rollout.update(trainer.generator)
-    values = {"g/pg_loss": float(pg_loss), "g/mean_reward": float(mean_reward)}
+    values = {"train_g/pg_loss": float(pg_loss),
+              "train_g/mean_reward": float(mean_reward)}
     if train_discriminator:
-      values["d/loss"] = float(np.mean([
+      values["train_d/loss"] = float(np.mean([
           trainer.train_discriminator(context.real_data, cfg.k_epochs)
           for _ in range(cfg.d_steps)]))
     return values

@@ -21,7 +21,7 @@ def phases(context):
   def run_epoch(epoch):
     omega = true_input_prob(cfg, epoch)
     loss = float(trainer.scheduled_sampling_epoch(data, omega))
-    return {"g/ss_loss": loss, "g/true_input_prob": omega}
+    return {"train_g/ss_loss": loss, "train_g/true_input_prob": omega}
 
   return [common.pretrain_generator(context),
           runner.Phase("scheduled-sampling", cfg.adversarial_epochs,
