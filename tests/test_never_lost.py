@@ -110,7 +110,7 @@ def test_damaged_config_json_is_named_with_the_fix(tmp_path):
   os.remove(run_dir / files.RUN_MARKER)  # As a run from before the marker.
   with pytest.raises(runner.RunDirError,
                      match=r"run/config.json: cannot be read \(not valid "
-                     "JSON\); move it away, or pass --overwrite"):
+                     r"JSON\); move it away, or pass --overwrite"):
     _experiment(_quick_config(), run_dir).run()
   # The advice works: --overwrite takes it for the run directory it is.
   assert _experiment(_quick_config(), run_dir, overwrite=True).run()[
