@@ -8,7 +8,8 @@ runs of `make table1`; Figure 3 (SeqGAN under four g-steps/d-steps/k
 schedules) from `make figure3`; the poems' BLEU-2 by epoch from `make
 poetry`. Each curve is the mean over seeds, with the seeds' range shaded;
 the dashed line is the end of pre-training; a star marks the paper's final
-value and a dot this run's final evaluation (on --final_eval_samples).
+value (on the paper's oracle only) and a dot this run's final evaluation
+(on --final_eval_samples).
 Figures whose runs do not exist are skipped; PNG and SVG go to --out_dir.
 """
 
@@ -75,6 +76,8 @@ class Curves:
     self.final_step = results[0].get("epochs") if results[0] else None
     config = _read_json(os.path.join(self.run_dirs[0], "config.json"))
     self.pretrain_epochs = config["config"]["pretrain_g_epochs"]
+    # The paper's values are comparable only on the paper's oracle.
+    self.on_paper_oracle = config["task"].get("oracle") == "paper"
 
 
 def _curve_from_the_start(run_dir, metric):
@@ -140,17 +143,21 @@ def figure2(table1_dir):
   # Left every curve; right the paper's range, where the methods differ by
   # tenths (a method that collapses leaves it).
   figure, (whole, zoom) = plt.subplots(1, 2, figsize=(11, 4.4))
+  centre = []  # The paper's values, or else where pre-training ended.
   for method, label in FIGURE2_METHODS.items():
     if method in runs:
       curves = Curves(runs[method], "nll_oracle")
+      centre.append(paper.TABLE1[method] if curves.on_paper_oracle else
+                    float(np.interp(curves.pretrain_epochs, curves.steps,
+                                    curves.mean)))
       for axes in (whole, zoom):
         _draw(axes, curves, f"{label} ({len(curves.run_dirs)} seeds)",
-              COLOURS[method], paper.TABLE1[method])
+              COLOURS[method],
+              paper.TABLE1[method] if curves.on_paper_oracle else None)
         _finish(axes, curves.pretrain_epochs, "NLL by oracle")
-  drawn = [paper.TABLE1[m] for m in FIGURE2_METHODS if m in runs]
-  zoom.set_ylim(min(drawn) - 0.2, max(drawn) + 0.25)
+  zoom.set_ylim(min(centre) - 0.2, max(centre) + 0.25)
   whole.set_title("Figure 2: NLL-oracle by epoch")
-  zoom.set_title("the same, around the paper's values")
+  zoom.set_title("the same, zoomed in")
   whole.legend(fontsize=8)
   _note(figure, f"{table1_dir}: mean over seeds, range shaded; dashed: end of "
         "pre-training; dot: final evaluation; star: the paper's final value")
@@ -172,7 +179,7 @@ def figure3(figure3_dir):
       continue
     curves = Curves(runs[name], "nll_oracle")
     _draw(axes, curves, f"SeqGAN ({len(curves.run_dirs)} seeds)", "tab:red",
-          paper_value)
+          paper_value if curves.on_paper_oracle else None)
     _finish(axes, curves.pretrain_epochs, "NLL by oracle")
   figure.suptitle("Figure 3: NLL-oracle by epoch under four schedules")
   _note(figure, f"{figure3_dir}: dashed: end of pre-training; dot: final "

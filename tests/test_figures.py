@@ -72,3 +72,9 @@ def test_no_runs_is_one_clear_line(tmp_path):
   assert result.returncode == 2
   assert "no runs to draw" in result.stderr and "make table1" in result.stderr
   assert not os.path.exists(tmp_path / "out")
+
+
+def test_paper_values_are_marked_only_on_the_paper_oracle(tmp_path):
+  _oracle_run(str(tmp_path / "seqgan_g1_d5_k3_s1"), d_steps=5, k_epochs=3)
+  [axes] = [a for a in figures.figure3(str(tmp_path)).axes if not a.texts]
+  assert not [l for l in axes.get_lines() if l.get_marker() == "*"]
