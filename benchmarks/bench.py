@@ -3,11 +3,14 @@ r"""Times every SeqGAN phase at the paper config: `make bench`.
 Prints one row per phase: the median of --repeats timed runs (after one
 untimed warm-up that traces and compiles; the adversarial epoch, made of the
 phases before it, needs none), the achieved GFLOP/s from an
-analytic count of the matmul/convolution FLOPs, and its ratio to a large fp32
-matmul timed in the same process (the machine's practical peak). Writes
-save/bench/latest.json and a dated copy, for comparisons across commits.
+analytic count of the matmul/convolution FLOPs, and its ratio to a large
+matmul of the same precision timed in the same process (the machine's
+practical peak; both the fp32 and the bf16 peak are measured and recorded).
+Writes save/bench/latest.json and a dated copy, for comparisons across
+commits; the JSON names the CPU and its bf16/AMX flags.
 
   python -m benchmarks.bench                      # paper config, all phases
+  python -m benchmarks.bench --precision=bf16     # bf16 matmuls (--precision)
   python -m benchmarks.bench --phases=mle_epoch,d_epoch --repeats=5
 """
 
@@ -24,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 from experiments import common
+from seqgan_tf import config as config_lib
 from experiments.tasks import oracle as oracle_task
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import recipes
@@ -40,7 +44,13 @@ flags.DEFINE_string("out_dir", "save/bench", "Where the JSON goes.")
 flags.DEFINE_enum("preset", "paper", list(oracle_task.PRESETS),
                   "The synthetic task's preset: paper (the paper config) is "
                   "what the table reports; smoke is tiny, to check the script.")
+flags.DEFINE_enum("precision", "fp32", list(config_lib.PRECISIONS),
+                  "G's and D's matmul precision (the runs' --precision).")
 FLAGS = flags.FLAGS
+
+# CPU flags that decide what bf16 costs: native bf16 dot products
+# (AVX512_BF16), tile matmuls (AMX), or neither (emulated).
+CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
 
 
 def generator_token_flops(g):
@@ -103,9 +113,9 @@ def phase_flops(config):
                                            config.k_epochs * d_epoch))
 
 
-def matmul_peak_gflops(size=2048, repeats=5):
-  a = tf.random.normal([size, size])
-  b = tf.random.normal([size, size])
+def matmul_peak_gflops(size=2048, repeats=5, dtype=tf.float32):
+  a = tf.cast(tf.random.normal([size, size]), dtype)
+  b = tf.cast(tf.random.normal([size, size]), dtype)
   matmul = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
   matmul()
   times = []
@@ -138,6 +148,20 @@ def _commit():
     return "unknown"
 
 
+def _cpu():
+  """(model name, [the CPU_FLAGS it has]) from /proc/cpuinfo."""
+  try:
+    with open("/proc/cpuinfo") as f:
+      info = f.read()
+  except OSError:
+    return platform.processor(), []
+  model = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                if line.startswith("model name")), "unknown")
+  flags_line = next((line for line in info.splitlines()
+                     if line.startswith("flags")), "")
+  return model, [f for f in CPU_FLAGS if f in flags_line.split()]
+
+
 def _device_name():
   gpus = tf.config.list_physical_devices("GPU")
   if gpus:
@@ -153,7 +177,8 @@ def main(argv):
     raise app.UsageError(f"--phases: unknown {sorted(unknown)}; choose from "
                          f"{','.join(PHASES)}")
   config = common.config_from_values(
-      {**oracle_task.DEFAULTS, **oracle_task.PRESETS[FLAGS.preset]})
+      {**oracle_task.DEFAULTS, **oracle_task.PRESETS[FLAGS.preset],
+       "precision": FLAGS.precision})
   trainer = train.Trainer(config)
   oracle = oracle_lib.build(config.generator,
                             oracle_lib.random_params(config.generator, 0))
@@ -180,10 +205,14 @@ def main(argv):
                               config.generator.vocab_size)
     runs["pgbleu_g_step"] = trainer.policy_gradient_step(
         lambda samples: lambda tokens, given_num: bleu(tokens))
-  peak = matmul_peak_gflops()
+  peaks = dict(fp32=matmul_peak_gflops(dtype=tf.float32),
+               bf16=matmul_peak_gflops(dtype=tf.bfloat16))
+  peak = peaks[FLAGS.precision]
   flops = phase_flops(config)
-  print(f"device: {_device_name()}; TF {tf.__version__}; "
-        f"fp32 matmul peak {peak:.1f} GFLOP/s")
+  cpu_model, cpu_flags = _cpu()
+  print(f"device: {_device_name()} ({cpu_model}; {' '.join(cpu_flags)}); "
+        f"TF {tf.__version__}; matmul peak fp32 {peaks['fp32']:.1f}, bf16 "
+        f"{peaks['bf16']:.1f} GFLOP/s; --precision={FLAGS.precision}")
   print(f"{'phase':16s} {'median s':>10s} {'GFLOP/s':>9s} {'of peak':>8s}")
   results = {}
   for phase in PHASES:
@@ -199,8 +228,10 @@ def main(argv):
                           peak_ratio=gflops / peak)
     print(f"{phase:16s} {seconds:10.3f} {gflops:9.1f} {gflops / peak:8.1%}",
           flush=True)
-  report = dict(phases=results, machine=_device_name(), tf_version=tf.__version__,
-                commit=_commit(), matmul_peak_gflop_s=peak,
+  report = dict(phases=results, machine=_device_name(), cpu_model=cpu_model,
+                cpu_flags=cpu_flags, tf_version=tf.__version__,
+                commit=_commit(), precision=FLAGS.precision,
+                matmul_peak_gflop_s=peak, matmul_peaks_gflop_s=peaks,
                 preset=FLAGS.preset, repeats=FLAGS.repeats,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))
   os.makedirs(FLAGS.out_dir, exist_ok=True)

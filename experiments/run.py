@@ -22,6 +22,7 @@ from absl import logging
 from experiments import cli
 from experiments import common
 from experiments import tasks
+from seqgan_tf import config as config_lib
 from seqgan_tf import experiment
 from seqgan_tf import recipes
 
@@ -33,7 +34,8 @@ def define_flags(default_task="oracle"):
       "What G learns; each task sets its own defaults and presets. " +
       " ".join(tasks.describe(name) for name in tasks.TASKS))
   common.define_run_flags(tasks.PRESET_NAMES)
-  common.define_config_flags(choices=dict(recipe=recipes.names()))
+  common.define_config_flags(choices=dict(
+      recipe=recipes.names(), precision=list(config_lib.PRECISIONS)))
   flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
       f"{name}: {recipes.describe(name)}" for name in recipes.names())
   flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.

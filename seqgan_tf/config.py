@@ -12,6 +12,15 @@ import re
 from typing import Tuple
 
 
+PRECISIONS = ("fp32", "bf16")
+
+
+def _require_precision(precision):
+  if precision not in PRECISIONS:
+    raise ValueError(f"--precision={precision}: choose one of "
+                     f"{', '.join(PRECISIONS)}")
+
+
 def _flag(name, default):
   """A field whose command-line flag is `--name`, not prefixed (g_, d_).
 
@@ -49,6 +58,10 @@ class GeneratorConfig:
     init_stddev: every weight (biases too) is drawn N(0, init_stddev).
     learning_rate: Adam learning rate, for MLE and policy gradient alike.
     grad_clip: global-norm gradient clip.
+    precision: fp32 (the paper's numerics), or bf16: matmuls and
+      convolutions in bfloat16, with float32 variables, losses, softmax,
+      sampling and NLL arithmetic; worth it where the hardware has bf16
+      arithmetic (AMX, AVX512_BF16, GPUs). The oracle stays fp32.
   """
   vocab_size: int = _flag("vocab_size", 5000)
   seq_len: int = _flag("seq_len", 20)
@@ -58,9 +71,11 @@ class GeneratorConfig:
   init_stddev: float = 0.1
   learning_rate: float = 0.01
   grad_clip: float = _flag("grad_clip", 5.0)
+  precision: str = _flag("precision", "fp32")
 
   def validate(self):
     _require_finite(self, "g_")
+    _require_precision(self.precision)
     for name in ("vocab_size", "seq_len", "emb_dim", "hidden_dim"):
       _require_positive(name, getattr(self, name))
     if self.seq_len > MAX_SEQ_LEN:
@@ -88,6 +103,7 @@ class DiscriminatorConfig:
       training; scoring rewards uses no dropout.
     l2_reg_lambda: L2 weight on the output layer only.
     learning_rate: Adam learning rate.
+    precision: fp32, or bf16 (see `GeneratorConfig`).
   """
   vocab_size: int = _flag("vocab_size", 5000)
   seq_len: int = _flag("seq_len", 20)
@@ -97,6 +113,7 @@ class DiscriminatorConfig:
   dropout_keep_prob: float = 0.75
   l2_reg_lambda: float = 0.2
   learning_rate: float = 1e-4
+  precision: str = _flag("precision", "fp32")
 
   def used_filters(self):
     """(width, count) pairs whose width fits in `seq_len`."""
@@ -105,6 +122,7 @@ class DiscriminatorConfig:
 
   def validate(self):
     _require_finite(self, "d_")
+    _require_precision(self.precision)
     _require_positive("d_emb_dim", self.emb_dim)
     if len(self.filter_sizes) != len(self.num_filters):
       raise ValueError(

@@ -21,9 +21,12 @@ class Discriminator(keras.Model):
         shape=(config.vocab_size, config.emb_dim),
         initializer=keras.initializers.RandomUniform(-1.0, 1.0),
         name="embedding")
+    # bf16: convolutions and highway compute in bfloat16 on float32
+    # variables; the output layer, its softmax and the loss stay float32.
+    policy = "mixed_bfloat16" if config.precision == "bf16" else "float32"
     self.convolutions = [
         keras.layers.Conv1D(
-            count, width, activation="relu",
+            count, width, activation="relu", dtype=policy,
             kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.1),
             bias_initializer=keras.initializers.Constant(0.1),
             name=f"conv_w{width}") for width, count in config.used_filters()
@@ -32,7 +35,7 @@ class Discriminator(keras.Model):
     # The authors' `linear()` takes tf.get_variable's default initialiser,
     # Glorot uniform, for the matrix and the bias alike.
     highway = dict(units=features, kernel_initializer="glorot_uniform",
-                   bias_initializer="glorot_uniform")
+                   bias_initializer="glorot_uniform", dtype=policy)
     self.highway_transform = keras.layers.Dense(activation="relu",
                                                 name="highway_transform",
                                                 **highway)
@@ -96,7 +99,9 @@ class Discriminator(keras.Model):
     batch_size, count = tf.shape(windows)[0], tf.shape(windows)[1]
     flat = tf.reshape(windows, [batch_size * count, width * self.config.emb_dim])
     kernel = tf.reshape(conv.kernel, [width * self.config.emb_dim, -1])
-    out = tf.nn.relu(tf.matmul(flat, kernel) + conv.bias)
+    dtype = conv.compute_dtype
+    out = tf.nn.relu(tf.matmul(tf.cast(flat, dtype), tf.cast(kernel, dtype)) +
+                     tf.cast(conv.bias, dtype))
     return tf.reshape(out, [batch_size, count, -1])
 
   def prob_real(self, tokens):

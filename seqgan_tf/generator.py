@@ -66,6 +66,8 @@ class Generator(keras.Model):
   The four gates are fused into one kernel [E, 4H] (order i, f, o, c~) so a
   step is two matmuls; `oracle.set_params` maps the authors' per-gate arrays
   onto it. The state is a pair (h, c), both [B, H] float32, zero at t=0.
+  Under `config.precision == "bf16"` the matmuls run in bfloat16 (inputs and
+  weights cast, products cast back); everything else stays float32.
   """
 
   def __init__(self, config, name="generator"):
@@ -86,6 +88,16 @@ class Generator(keras.Model):
                                          initializer=init, name="output_kernel")
     self.output_bias = self.add_weight(shape=(vocab,), initializer=init,
                                        name="output_bias")
+    self._matmul_dtype = (tf.bfloat16 if config.precision == "bf16" else
+                          tf.float32)
+
+  def _matmul(self, x, kernel):
+    """x @ kernel in the matmul precision; float32 [.., N] out."""
+    if self._matmul_dtype == tf.float32:
+      return tf.matmul(x, kernel)
+    product = tf.matmul(tf.cast(x, self._matmul_dtype),
+                        tf.cast(kernel, self._matmul_dtype))
+    return tf.cast(product, tf.float32)
 
   def initial_state(self, batch_size):
     zeros = tf.zeros((batch_size, self.config.hidden_dim))
@@ -94,14 +106,14 @@ class Generator(keras.Model):
   def _cell(self, input_proj, state):
     """One LSTM step on an already projected input `x @ kernel` [B, 4H]."""
     h, c = state
-    gates = input_proj + tf.matmul(h, self.recurrent_kernel) + self.bias
+    gates = input_proj + self._matmul(h, self.recurrent_kernel) + self.bias
     i, f, o, candidate = tf.split(gates, 4, axis=-1)
     c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(candidate)
     h = tf.sigmoid(o) * tf.tanh(c)
     return h, c
 
   def _logits(self, h):
-    return tf.matmul(h, self.output_kernel) + self.output_bias
+    return self._matmul(h, self.output_kernel) + self.output_bias
 
   def step(self, tokens, state):
     """Reads one token per sequence.
@@ -113,7 +125,7 @@ class Generator(keras.Model):
     Returns:
       logits: float32 [B, V] for the next token; state: the new (h, c).
     """
-    input_proj = tf.matmul(tf.gather(self.embedding, tokens), self.kernel)
+    input_proj = self._matmul(tf.gather(self.embedding, tokens), self.kernel)
     state = self._cell(input_proj, state)
     return self._logits(state[0]), state
 
@@ -137,7 +149,7 @@ class Generator(keras.Model):
     """
     inputs = self._shifted_inputs(tokens)
     # All input projections in one matmul; only the recurrence is sequential.
-    input_proj = tf.matmul(tf.gather(self.embedding, inputs), self.kernel)
+    input_proj = self._matmul(tf.gather(self.embedding, inputs), self.kernel)
     state = self.initial_state(tf.shape(tokens)[0])
     states = []
     for t in range(_static_length(tokens)):

@@ -4,6 +4,7 @@ The oracle is a `Generator` with every parameter drawn N(0, 1), either from a
 seed or loaded from the authors' pickle (`target_params_py3.pkl`).
 """
 
+import dataclasses
 import os
 import pickle
 
@@ -171,7 +172,11 @@ def fetch_paper_params(cache_dir):
 
 
 def build(config, params):
-  """A frozen oracle `Generator` holding `params` (authors' layout)."""
+  """A frozen oracle `Generator` holding `params` (authors' layout).
+
+  Always float32, whatever G's precision: it defines the data and the metric.
+  """
+  config = dataclasses.replace(config, precision="fp32")
   oracle = generator_lib.Generator(config, name="oracle")
   set_params(oracle, params)
   oracle.trainable = False
