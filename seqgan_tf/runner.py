@@ -334,12 +334,15 @@ class Runner:
 
   # --- evaluation and the loop --------------------------------------------------
 
-  def _evaluate(self, step, label, num_samples):
-    """The task's metrics on fresh samples, logged at `step` (G epochs)."""
+  def _evaluate(self, step, label, num_samples, final=False):
+    """The task's metrics on fresh samples, logged at `step` (G epochs).
+
+    The final evaluation goes to tags of its own (final/...), apart from
+    the curve of the evaluations during training (eval/...).
+    """
     metrics, samples = self.spec.evaluate(num_samples)
-    prefix, samples_tag = ((summaries.FINAL, summaries.SAMPLES_FINAL)
-                           if label == "final" else
-                           (summaries.EVAL, summaries.SAMPLES_EVAL))
+    prefix, samples_tag = ((summaries.FINAL, summaries.SAMPLES_FINAL) if final
+                           else (summaries.EVAL, summaries.SAMPLES_EVAL))
     progress.write_scalars(self.writer, step,
                            {prefix + k: v for k, v in metrics.items()},
                            self.spec.describe)
@@ -437,7 +440,7 @@ class Runner:
       first_epoch = 0
     final_step = self.final_step()
     metrics, samples = self._evaluate(final_step, "final",
-                                      self.spec.final_eval_samples)
+                                      self.spec.final_eval_samples, final=True)
     files.write_atomic(
         os.path.join(self.run_dir, "samples.txt"),
         "".join(sample + "\n"
