@@ -8,11 +8,13 @@
 """
 
 import dataclasses
+import json
 import os
 
 import tensorflow as tf
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import export
 from seqgan_tf import files
 from seqgan_tf import progress
 from seqgan_tf import recipes
@@ -113,7 +115,10 @@ class Experiment:
                      **(dict(init_from=init_from) if init_from else {})),
         start_from=(pretrained_checkpoint(init_from, config, task)
                     if init_from else None),
-        final_extras=temperature_sweep)
+        final_extras=temperature_sweep,
+        files=({export.VOCAB_FILE: json.dumps(task.vocab_json(),
+                                               ensure_ascii=False) + "\n"}
+               if hasattr(task, "vocab_json") else {}))
     self.runner = runner.Runner(
         run_dir, phases,
         dict(real_data=real_data, eval_rng=eval_rng,

@@ -260,5 +260,10 @@ class Generator(keras.Model):
 
 
 def _tempered(logits, temperature):
-  """logits / temperature; at a Python 1.0 the graph is unchanged."""
-  return logits if temperature == 1.0 else logits / temperature
+  """logits / temperature; at a Python 1.0 the graph is unchanged.
+
+  `temperature` may also be a float32 tensor (an exported model's input).
+  """
+  if isinstance(temperature, (int, float)) and temperature == 1.0:
+    return logits
+  return logits / temperature

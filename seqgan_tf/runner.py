@@ -111,6 +111,8 @@ class RunSpec:
     layout: a custom-scalars `Layout` proto; None for none.
     trial_id: the hparams dashboard's name of the run; default: the run
       directory's name.
+    files: {file name: text} written into a new run directory, e.g. the
+      vocabulary that decodes its samples.
   """
   config_json: dict
   evaluate: Callable
@@ -131,6 +133,7 @@ class RunSpec:
   layout: Optional[object] = None
   trial_id: Optional[str] = None
   show_samples: Optional[Callable] = None
+  files: dict = dataclasses.field(default_factory=dict)
 
 
 def checkpoint_paths(directory):
@@ -280,6 +283,8 @@ class Runner:
     os.makedirs(self.run_dir, exist_ok=True)
     files.write_atomic(os.path.join(self.run_dir, files.RUN_MARKER),
                        "a seqgan-tf run directory\n")
+    for name, text in self.spec.files.items():
+      files.write_atomic(os.path.join(self.run_dir, name), text)
     if self.spec.start_from:
       try:
         self._restore_one(self.spec.start_from)

@@ -149,6 +149,11 @@ class TextTask:
     """Decoded sequences, tokens space-separated: samples.txt's lines."""
     return [" ".join(seq) for seq in self.vocab.decode(tokens)]
 
+  def vocab_json(self):
+    """What decodes this task's token ids: a run's and an export's vocab.json."""
+    return dict(tokens=list(self.vocab.tokens), separator=self.separator,
+                line_length=self.line_length)
+
   def show_samples(self, tokens):
     """Decoded sequences for TensorBoard: a poem as its lines (markdown)."""
     shown = []

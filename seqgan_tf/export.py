@@ -1,0 +1,85 @@
+"""G as a SavedModel that samples without seqgan-tf: `export(...)`.
+
+  loaded = tf.saved_model.load(directory)
+  out = loaded.sample(num=4, temperature=1.0, seed=7)
+  out["tokens"]   # int32 [4, T]
+  out["text"]     # string [4]: decoded, tokens up to the first <pad>
+
+The vocabulary is inside the model (for "text") and beside it as
+vocab.json, as a run directory holds it.
+"""
+
+import json
+import os
+
+import tensorflow as tf
+
+from seqgan_tf import files
+
+VOCAB_FILE = "vocab.json"
+
+
+class _SeedStream:
+  """`make_seeds(n)` of a `tf.random.Generator`, from one stateless seed."""
+
+  def __init__(self, seed):
+    self._seed = tf.stack([seed, tf.constant(0, tf.int64)])
+
+  def make_seeds(self, count):
+    return tf.transpose(tf.random.experimental.stateless_split(
+        self._seed, num=count))
+
+
+class Sampler(tf.Module):
+  """G with a `sample(num, temperature, seed)` function and its decoding.
+
+  Args:
+    generator: the trained `Generator`.
+    vocab: `vocab.json`'s content ({"tokens": [...], "separator": " "}),
+      or None: token ids are the text (the oracle).
+  """
+
+  def __init__(self, generator, vocab=None):
+    super().__init__()
+    self.generator = generator
+    if vocab:
+      self._tokens = tf.constant(vocab["tokens"])
+      self._separator = vocab.get("separator", " ")
+      self._pad_id = 0  # text.PAD_ID: a sequence ends at its first <pad>.
+    else:
+      self._tokens = None
+
+  @tf.function(input_signature=[
+      tf.TensorSpec([], tf.int32, name="num"),
+      tf.TensorSpec([], tf.float32, name="temperature"),
+      tf.TensorSpec([], tf.int64, name="seed")])
+  def sample(self, num, temperature, seed):
+    """`num` sequences of G at softmax `temperature`, the same for a seed."""
+    tokens = self.generator.sample(num, _SeedStream(seed), temperature)
+    if self._tokens is None:
+      text = tf.strings.reduce_join(tf.strings.as_string(tokens), axis=1,
+                                    separator=" ")
+    else:
+      before_pad = tf.cumsum(tf.cast(tokens == self._pad_id, tf.int32),
+                             axis=1) == 0
+      words = tf.ragged.boolean_mask(tf.gather(self._tokens, tokens),
+                                     before_pad)
+      text = tf.strings.reduce_join(words, axis=1, separator=self._separator)
+    return {"tokens": tokens, "text": text}
+
+
+def export(generator, directory, vocab=None):
+  """Writes the SavedModel and vocab.json into `directory` (a new one).
+
+  Raises:
+    files.RunDirError: `directory` exists and is not empty (nothing is
+      overwritten).
+  """
+  if os.path.lexists(directory) and (not os.path.isdir(directory) or
+                                     os.listdir(directory)):
+    raise files.RunDirError(f"--export={directory}: exists and is not empty; "
+                            "pass a new directory")
+  tf.saved_model.save(Sampler(generator, vocab), directory)
+  if vocab:
+    files.write_atomic(os.path.join(directory, VOCAB_FILE),
+                       json.dumps(vocab, ensure_ascii=False) + "\n")

@@ -1,0 +1,115 @@
+"""experiments.sample: samples of a trained run, and G as a SavedModel."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_cli import _run
+from tests.test_poetry import CHARS
+from tests.test_poetry import _write_corpus
+
+# Loads the export in a fresh interpreter, away from the repository: it must
+# need TensorFlow only.
+_LOAD = """
+import json, sys
+import tensorflow as tf
+model = tf.saved_model.load(sys.argv[1])
+out = model.sample(num=3, temperature=tf.constant(1.0), seed=tf.constant(5, tf.int64))
+again = model.sample(num=3, temperature=1.0, seed=5)
+print(json.dumps(dict(tokens=out["tokens"].numpy().tolist(),
+                      text=[t.decode() for t in out["text"].numpy()],
+                      same=bool((out["tokens"] == again["tokens"]).numpy().all()),
+                      imported="seqgan_tf" in sys.modules)))
+"""
+
+
+@pytest.fixture(scope="module")
+def poems_run(tmp_path_factory):
+  tmp = tmp_path_factory.mktemp("sample")
+  corpus = _write_corpus(tmp / "poems.txt")
+  result = _run("experiments.run", "--task=poems", "--preset=smoke",
+                f"--data_file={corpus}", f"--save_dir={tmp}", "--run_name=run")
+  assert result.returncode == 0, result.stderr[-3000:]
+  return tmp, str(tmp / "run")
+
+
+def test_poems_print_as_blocks_of_lines_and_a_seed_repeats(poems_run):
+  _, run_dir = poems_run
+  first = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+               "--seed=4")
+  assert first.returncode == 0, first.stderr[-3000:]
+  poems = first.stdout.strip().split("\n\n")
+  assert len(poems) == 3
+  for poem in poems:
+    if poem == "(empty: <pad> first)":  # The tiny G may emit <pad> first.
+      continue
+    lines = poem.split("\n")
+    # Up to the smoke preset's 8 tokens: a line of 6 (5 + punctuation), then
+    # 2; a <pad> ends a sequence early.
+    assert 1 <= len(lines) <= 2 and len(lines[0]) <= 6
+    assert all(len(line) == 6 for line in lines[:-1])
+    assert set("".join(lines)) <= set(CHARS + "，。<unk><start>")
+  again = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+               "--seed=4")
+  other = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+               "--seed=5")
+  assert again.stdout == first.stdout and other.stdout != first.stdout
+  raw = _run("experiments.sample", f"--run_dir={run_dir}", "--num=2", "--raw")
+  rows = [line.split() for line in raw.stdout.strip().splitlines()]
+  assert len(rows) == 2 and all(len(r) == 8 and all(t.isdigit() for t in r)
+                                for r in rows)
+
+
+def test_export_samples_in_a_fresh_process_without_seqgan_tf(poems_run):
+  tmp, run_dir = poems_run
+  directory = str(tmp / "export")
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                f"--export={directory}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+  loaded = subprocess.run([sys.executable, "-c", _LOAD, directory],
+                          cwd=str(tmp), env=dict(env, TF_CPP_MIN_LOG_LEVEL="2"),
+                          capture_output=True, text=True, timeout=300)
+  assert loaded.returncode == 0, loaded.stderr[-3000:]
+  out = json.loads(loaded.stdout.strip().splitlines()[-1])
+  assert not out["imported"] and out["same"]
+  with open(os.path.join(directory, "vocab.json"), encoding="utf-8") as f:
+    vocab = json.load(f)["tokens"]
+  assert len(out["tokens"]) == 3 and all(len(r) == 8 for r in out["tokens"])
+  for row, decoded in zip(out["tokens"], out["text"]):
+    words = []
+    for token in row:
+      if token == 0:  # <pad> ends a sequence.
+        break
+      words.append(vocab[token])
+    assert decoded == "".join(words)
+
+
+def test_export_never_writes_into_a_used_directory(poems_run):
+  tmp, run_dir = poems_run
+  used = tmp / "used"
+  used.mkdir()
+  (used / "keep.txt").write_text("mine")
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                f"--export={used}")
+  assert result.returncode == 2 and "exists and is not empty" in result.stderr
+  assert os.listdir(used) == ["keep.txt"]
+
+
+def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
+  result = _run("experiments.run", "--preset=smoke", f"--save_dir={tmp_path}",
+                "--run_name=run")
+  assert result.returncode == 0, result.stderr[-3000:]
+  out = _run("experiments.sample", f"--run_dir={tmp_path / 'run'}", "--num=4",
+             "--temperature=0.5")
+  rows = [line.split() for line in out.stdout.strip().splitlines()]
+  assert len(rows) == 4 and all(len(r) == 8 for r in rows)
+  missing = _run("experiments.sample", f"--run_dir={tmp_path / 'nope'}")
+  assert missing.returncode == 2 and "Traceback" not in missing.stderr
+  assert "--run_dir must name a run directory" in missing.stderr
+  cold = _run("experiments.sample", f"--run_dir={tmp_path / 'run'}",
+              "--temperature=0")
+  assert cold.returncode == 2 and "--temperature=0.0" in cold.stderr
