@@ -16,17 +16,19 @@ ORACLE ?= $(if $(SHARED_ORACLE),--oracle_dir=$(dir $(SHARED_ORACLE)),)
 # The poem corpus: a local copy beside the checkout, otherwise downloaded.
 SHARED_POEMS := $(wildcard ../shared/data/poetry/shi.txt)
 POEMS ?= $(if $(SHARED_POEMS),--data_file=$(SHARED_POEMS),)
+SHARED_OBAMA := $(wildcard ../shared/data/obama/obama_speeches.txt)
+OBAMA ?= $(if $(SHARED_OBAMA),--data_file=$(SHARED_OBAMA),)
 
 # make run TASK=oracle|poems RECIPE=seqgan|mle: any recipe on any task.
 TASK ?= oracle
 RECIPE ?= seqgan
-DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(ORACLE))
+DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(ORACLE)))
 
 # make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
 SEEDS ?= 88,89,90
 
-.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry smoke tensorboard test bench bench-bleu clean
+.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +65,11 @@ synthetic-mle: install
 poetry: install
 	$(PY) -m experiments.run --task=poems --recipe=mle --preset=$(PRESET) $(POEMS) $(FLAGS)
 	$(PY) -m experiments.run --task=poems --recipe=seqgan --preset=$(PRESET) $(POEMS) $(FLAGS)
+
+# MLE, then SeqGAN on Obama's speeches; each updates save/obama/$(PRESET)_results.md.
+obama: install
+	$(PY) -m experiments.run --task=obama --recipe=mle --preset=$(PRESET) $(OBAMA) $(FLAGS)
+	$(PY) -m experiments.run --task=obama --recipe=seqgan --preset=$(PRESET) $(OBAMA) $(FLAGS)
 
 smoke: install
 	$(PY) -m experiments.run --task=oracle --preset=smoke $(FLAGS)

@@ -111,7 +111,7 @@ class Experiment:
         hparams_config=summaries.hparams_config,
         layout=summaries.layout(task.metric_names),
         describe=describe,
-        results=dict(recipe=config.recipe,
+        results=dict(recipe=config.recipe, **getattr(task, "data_stats", {}),
                      **(dict(init_from=init_from) if init_from else {})),
         start_from=(pretrained_checkpoint(init_from, config, task)
                     if init_from else None),

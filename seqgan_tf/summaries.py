@@ -45,6 +45,9 @@ _METRICS = {
                   "held-out real sequences (lower is better)"),
     r"bleu(\d+)": ("BLEU-{0}", "mean sentence BLEU-{0} of G's samples "
                    "against the test split (higher is better)"),
+    r"unk_rate": ("<unk> share", "the share of <unk> among the tokens of G's "
+                  "samples (words outside the vocabulary; compare with the "
+                  "data's in results.json)"),
 }
 
 _VALUES = {
@@ -83,7 +86,7 @@ TASK_HPARAMS = ("data.oracle", "data.oracle_seed", "data.oracle_stddev",
                 "data.sha256", "data.test_size", "data.data_file",
                 "data.sequences", "data.train", "data.test", "data.heldout",
                 "data.split_seed", "data.vocab_size", "data.overlong",
-                "data.task")
+                "data.task", "data.level", "data.lowercase", "data.rare")
 
 
 def metric_name(name):

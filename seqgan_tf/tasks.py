@@ -103,23 +103,31 @@ class TextTask:
     line_length: tokens per printed line (5-character poems print as four
       lines); None prints one line.
     separator: between printed tokens: " " for words, "" for characters.
+    report_unk: also report the <unk> share of G's samples (`unk_rate`),
+      for a vocabulary that maps rare words to <unk>.
     description: the corpus and split, saved in config.json.
   """
 
   def __init__(self, vocab, train, test, heldout, seq_len, bleu_orders,
-               line_length=None, description=None, separator=" "):
+               line_length=None, description=None, separator=" ",
+               report_unk=False):
     self.vocab = vocab
     self.seq_len = seq_len
     self.bleu_orders = tuple(bleu_orders)
     self.line_length = line_length
     self.separator = separator
+    self.report_unk = report_unk
     self.metric_names = tuple(f"bleu{n}" for n in self.bleu_orders) + (
-        "nll_test",)
+        "nll_test",) + (("unk_rate",) if report_unk else ())
     self._train = vocab.encode(train, seq_len)
     self._test = vocab.encode(test, seq_len)
     self.num_real = len(self._train)
     self.heldout = heldout
     self.scorer = bleu.BleuScorer(test, max(self.bleu_orders))
+    # The data's own <unk> shares, beside the samples' (results.json).
+    self.data_stats = (dict(unk_rate_train=text.unk_rate(self._train),
+                            unk_rate_test=text.unk_rate(self._test))
+                       if report_unk else {})
     self._nll_fns = {}
     self.description = dict(task="text", **(description or {}))
 
@@ -143,6 +151,8 @@ class TextTask:
                                                   temperature=temperature)
     metrics = self.bleu(self.vocab.decode(samples))
     metrics["nll_test"] = float(self._nll_fns[key](self._test))
+    if self.report_unk:
+      metrics["unk_rate"] = text.unk_rate(samples)
     return metrics
 
   def format_samples(self, tokens):
@@ -166,13 +176,13 @@ class TextTask:
 
 def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
                    heldout_size, split_seed, bleu_orders, line_length=None,
-                   separator=" "):
+                   separator=" ", lowercase=False, rare="error"):
   """Reads, splits and encodes a corpus into a `TextTask`.
 
   Returns:
     (task, notes): notes are counts worth logging (blank, overlong lines).
   """
-  sequences, blank = text.read_corpus(data_file, level)
+  sequences, blank = text.read_corpus(data_file, level, lowercase)
   sequences, overlong_count = text.fit_length(sequences, seq_len, overlong)
   for name, size in (("test_size", test_size), ("heldout_size", heldout_size)):
     if size < 1:
@@ -183,11 +193,20 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
         f"training data of the corpus's {len(sequences)} sequences: lower them")
   train, held = text.split(sequences, test_size + heldout_size, split_seed)
   test, heldout = held[:test_size], held[test_size:]
-  vocab = text.Vocabulary.build(train, vocab_size)
+  vocab = text.Vocabulary.build(train, vocab_size, rare)
+  if rare == "unk":  # References and the real-data row as G sees words.
+    test, heldout = (vocab.decode(vocab.encode(part, seq_len))
+                     for part in (test, heldout))
   description = dict(data_file=data_file, sequences=len(sequences),
                      train=len(train), test=len(test), heldout=len(heldout),
                      split_seed=split_seed, vocab_size=len(vocab),
                      overlong=overlong)
+  # Recorded when not the default, so older runs' config.json still match.
+  description.update({k: v for k, v in (("level", level),
+                                         ("lowercase", lowercase),
+                                         ("rare", rare))
+                      if v not in ("word", False, "error")})
   notes = dict(blank_lines=blank, overlong_lines=overlong_count)
   return TextTask(vocab, train, test, heldout, seq_len, bleu_orders,
-                  line_length, description, separator), notes
+                  line_length, description, separator,
+                  report_unk=rare == "unk"), notes

@@ -1,6 +1,7 @@
 """Text corpora as fixed-length token-id sequences (poems, speeches, music).
 
-One sequence per line; tokens are whitespace-separated words or single
+One sequence per line; tokens are whitespace-separated words, words with
+each punctuation mark a token of its own ("wordpunct"), or single
 characters. The vocabulary is built from the training split only, with three
 reserved ids: 0 <pad> (fills short sequences), 1 <start> (G's start token,
 never a target) and 2 <unk> (tokens unseen in training).
@@ -10,25 +11,42 @@ import collections
 import dataclasses
 import os
 import random
+import re
 
 import numpy as np
 
 PAD, START, UNK = "<pad>", "<start>", "<unk>"
 RESERVED = (PAD, START, UNK)
 PAD_ID, START_ID, UNK_ID = range(3)
+LEVELS = ("word", "wordpunct", "char")
+# wordpunct: a word keeps its inner apostrophes and hyphens ("don't",
+# "well-being"); every other non-space character is a token of its own.
+_WORDPUNCT = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]")
 
 
 class DataError(ValueError):
   """A corpus file the loader cannot use; the message names file and fix."""
 
 
-def read_corpus(path, level="word"):
+def tokenize(line, level="word", lowercase=False):
+  """One line's tokens at `level` (see `LEVELS`)."""
+  if lowercase:
+    line = line.lower()
+  if level == "word":
+    return line.split()
+  if level == "wordpunct":
+    return _WORDPUNCT.findall(line)
+  return [c for c in line if not c.isspace()]
+
+
+def read_corpus(path, level="word", lowercase=False):
   """Lines of a UTF-8 corpus split into tokens; blank lines are skipped.
 
   Args:
     path: a text file, one sequence per line.
-    level: "word" splits on whitespace; "char" takes every non-space
-      character as a token.
+    level: "word" splits on whitespace; "wordpunct" also splits off each
+      punctuation mark; "char" takes every non-space character as a token.
+    lowercase: lowercase every line first.
 
   Returns:
     (sequences, blank_lines): list of token lists, and how many lines held
@@ -37,8 +55,9 @@ def read_corpus(path, level="word"):
   Raises:
     DataError: missing, empty, binary or non-UTF-8 file, or no tokens at all.
   """
-  if level not in ("word", "char"):  # The flag enum also checks this.
-    raise DataError(f"--token_level={level}: must be 'word' or 'char'")
+  if level not in LEVELS:  # The flag enum also checks this.
+    raise DataError(f"--token_level={level}: must be one of "
+                    f"{', '.join(LEVELS)}")
   if os.path.isdir(path):
     raise DataError(f"--data_file={path}: a directory, expected a text file "
                     "with one sequence per line")
@@ -58,8 +77,7 @@ def read_corpus(path, level="word"):
                     "convert it, e.g. iconv -t UTF-8") from None
   sequences, blank_lines = [], 0
   for line in text.splitlines():
-    tokens = line.split() if level == "word" else [c for c in line
-                                                     if not c.isspace()]
+    tokens = tokenize(line, level, lowercase)
     if tokens:
       sequences.append(tokens)
     else:
@@ -76,24 +94,33 @@ class Vocabulary:
   tokens: tuple
 
   @classmethod
-  def build(cls, sequences, vocab_size=0):
+  def build(cls, sequences, vocab_size=0, rare="error"):
     """The training split's tokens, most frequent first (ties by first use).
 
     Args:
       sequences: token lists of the training split.
       vocab_size: 0 for every token; else the exact size, which must hold
-        every training token plus the 3 reserved ids.
+        every training token plus the 3 reserved ids, unless `rare` is "unk".
+      rare: "error" refuses a `vocab_size` too small for the training split;
+        "unk" keeps its `vocab_size` - 3 most frequent tokens, and the
+        others become <unk>.
 
     Raises:
       DataError: `vocab_size` is too small for the corpus.
     """
     counts = collections.Counter(t for seq in sequences for t in seq)
     needed = len(counts) + len(RESERVED)
+    if rare == "unk" and vocab_size:
+      if vocab_size <= len(RESERVED):
+        raise DataError(f"--vocab_size={vocab_size}: must be > "
+                        f"{len(RESERVED)} (the reserved ids)")
+      ordered = sorted(counts, key=lambda t: -counts[t])
+      return cls(RESERVED + tuple(ordered[:vocab_size - len(RESERVED)]))
     if vocab_size and vocab_size < needed:
       raise DataError(f"--vocab_size={vocab_size} is too small: the training "
                       f"split has {len(counts)} distinct tokens + "
                       f"{len(RESERVED)} reserved ids; pass --vocab_size="
-                      f"{needed} or 0 (automatic)")
+                      f"{needed} or 0 (automatic), or --rare_words=unk")
     ordered = sorted(counts, key=lambda t: -counts[t])  # sorted() is stable.
     return cls(RESERVED + tuple(ordered))
 
@@ -130,6 +157,13 @@ class Vocabulary:
         tokens.append(self.tokens[i] if 0 <= i < len(self.tokens) else UNK)
       decoded.append(tokens)
     return decoded
+
+
+def unk_rate(ids):
+  """The share of <unk> among the tokens before each row's first <pad>."""
+  ids = np.asarray(ids)
+  before_pad = np.cumsum(ids == PAD_ID, axis=1) == 0
+  return float((ids[before_pad] == UNK_ID).sum() / max(before_pad.sum(), 1))
 
 
 def fit_length(sequences, seq_len, overlong="cut"):

@@ -14,12 +14,14 @@ Its docstring's first line is its help text. To add a corpus, write one
 module here and add one line to `TASKS`.
 """
 
+from experiments.tasks import obama
 from experiments.tasks import oracle
 from experiments.tasks import poems
 
 TASKS = {
     "oracle": oracle,
     "poems": poems,
+    "obama": obama,
 }
 
 PRESET_NAMES = ("paper", "cpu", "smoke")

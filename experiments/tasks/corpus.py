@@ -1,10 +1,14 @@
-"""Flags and loading shared by the text-corpus tasks (poems, and later more)."""
+"""Flags, loading and the results table shared by the text-corpus tasks."""
+
+import json
+import os
 
 from absl import flags
 from absl import logging
 
 from experiments import common
 from seqgan_tf import download
+from seqgan_tf import files
 from seqgan_tf import tasks
 from seqgan_tf import text
 
@@ -19,8 +23,15 @@ def define_flags(heldout_size):
   flags.DEFINE_string("data_file", None,
                       "The corpus, one sequence per line; default: the "
                       "task's public copy, downloaded into save/data/.")
-  flags.DEFINE_enum("token_level", "word", ["word", "char"],
-                    "word: whitespace-separated tokens; char: characters.")
+  flags.DEFINE_enum("token_level", "word", list(text.LEVELS),
+                    "word: whitespace-separated tokens; wordpunct: words, "
+                    "each punctuation mark a token of its own; char: "
+                    "characters.")
+  flags.DEFINE_bool("lowercase", False, "Lowercase the corpus first.")
+  flags.DEFINE_enum("rare_words", "error", ["error", "unk"],
+                    "When the training split has more distinct tokens than "
+                    "--vocab_size allows: refuse (error), or keep the most "
+                    "frequent and map the rest to <unk> (unk).")
   flags.DEFINE_enum("overlong", "cut", ["cut", "drop", "error"],
                     "Lines longer than --seq_len: keep the first seq_len "
                     "tokens, drop the line, or refuse the corpus.")
@@ -44,8 +55,46 @@ def load(flag_values, path, bleu_orders, line_length=None, separator=" "):
       path, flag_values.token_level, flag_values.seq_len,
       flag_values.vocab_size, flag_values.overlong, flag_values.test_size,
       flag_values.heldout_size, flag_values.split_seed,
-      bleu_orders=bleu_orders, line_length=line_length, separator=separator)
+      bleu_orders=bleu_orders, line_length=line_length, separator=separator,
+      lowercase=flag_values.lowercase, rare=flag_values.rare_words)
   logging.info("Corpus: %s; skipped %d blank lines, %s %d overlong lines",
                task.description, notes["blank_lines"], flag_values.overlong,
                notes["overlong_lines"])
   return task, dict(vocab_size=len(task.vocab), start_token=text.START_ID)
+
+
+def write_results_table(flag_values, task, paper_scores):
+  """<save_dir>/<preset>_results.md: MLE, SeqGAN and real data by BLEU-n.
+
+  Args:
+    flag_values: the run's flags (where its sibling runs are).
+    task: the `tasks.TextTask` (its real-data scores are computed here).
+    paper_scores: {"mle" | "seqgan" | "real": {"bleu2": value, ...}}, the
+      paper's numbers; a missing one prints "-".
+  """
+  metrics = [f"bleu{n}" for n in task.bleu_orders]
+  names = [f"BLEU-{n}" for n in task.bleu_orders]
+  unk = ["unk_rate"] if task.report_unk else []
+  rows = []
+  for recipe in ("mle", "seqgan"):
+    path = os.path.join(common.run_dir_of(flag_values, recipe), "results.json")
+    if os.path.exists(path):
+      with open(path) as f:
+        results = json.load(f)
+      rows.append((recipe, [results.get(f"{m}_final") for m in metrics +
+                            ["nll_test"] + unk], recipe))
+  real = task.real_data_scores()
+  rows.append(("real data", [real[m] for m in metrics] + [None] + (
+      [task.data_stats["unk_rate_test"]] if unk else []), "real"))
+  header = ([f"{n} (this run)" for n in names] + ["test NLL"] +
+            (["<unk> share"] if unk else []) + [f"{n} (paper)" for n in names])
+  lines = [f"| model | {' | '.join(header)} |", "|---" * (len(header) + 1) + "|"]
+  for name, values, paper_row in rows:
+    paper = [paper_scores.get(paper_row, {}).get(m) for m in metrics]
+    cells = [f"{v:.4f}" if v is not None else "-" for v in values + paper]
+    if values[len(metrics)] is not None:  # Test NLL: 3 decimals.
+      cells[len(metrics)] = f"{values[len(metrics)]:.3f}"
+    lines.append(f"| {name} | {' | '.join(cells)} |")
+  path = os.path.join(flag_values.save_dir, f"{flag_values.preset}_results.md")
+  files.write_atomic(path, "\n".join(lines) + "\n")
+  logging.info("Results table %s:\n%s", path, "\n".join(lines))

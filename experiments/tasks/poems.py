@@ -9,15 +9,8 @@ the rest. Each finished run updates <save_dir>/<preset>_results.md, the
 table of MLE, SeqGAN and real data.
 """
 
-import json
-import os
-
-from absl import logging
-
-from experiments import common
 from experiments import paper
 from experiments.tasks import corpus
-from seqgan_tf import files
 
 DATA_URL = "https://raw.githubusercontent.com/geek-ai/Texygen/master/data/shi.txt"
 DATA_SHA256 = "ac03c5fbb07776f0e43cb1ccfc74732f5313ab3d832df81c8e0db327df35e666"
@@ -62,21 +55,5 @@ def build(flag_values):
 
 def finish(flag_values, task):
   """<save_dir>/<preset>_results.md: MLE, SeqGAN, real data, and the paper."""
-  rows = []
-  for recipe in ("mle", "seqgan"):
-    path = os.path.join(common.run_dir_of(flag_values, recipe), "results.json")
-    if os.path.exists(path):
-      with open(path) as f:
-        results = json.load(f)
-      rows.append((recipe, results["bleu2_final"],
-                   results.get("nll_test_final"), PAPER_BLEU2[recipe]))
-  real_scores = task.real_data_scores()
-  rows.append(("real data", real_scores["bleu2"], None, PAPER_BLEU2["real"]))
-  lines = ["| model | BLEU-2 (this run) | test NLL | BLEU-2 (paper) |",
-           "|---|---|---|---|"]
-  for name, score, nll, paper in rows:
-    nll_text = f"{nll:.3f}" if nll is not None else "-"
-    lines.append(f"| {name} | {score:.4f} | {nll_text} | {paper:.4f} |")
-  path = os.path.join(flag_values.save_dir, f"{flag_values.preset}_results.md")
-  files.write_atomic(path, "\n".join(lines) + "\n")
-  logging.info("Results table %s:\n%s", path, "\n".join(lines))
+  corpus.write_results_table(flag_values, task, {
+      row: {"bleu2": value} for row, value in PAPER_BLEU2.items()})
