@@ -71,7 +71,9 @@ class Curves:
                                       values.max(0))
     results = [_read_json(os.path.join(d, "results.json"))
                for d in self.run_dirs]
-    finals = [r.get(f"{metric}_final") for r in results if r]
+    finals = [r[f"{metric}_final"] for r in results
+              if r and r.get(f"{metric}_final") is not None]
+    # A final dot only when every seed has finished.
     self.final = float(np.mean(finals)) if len(finals) == len(results) else None
     self.final_step = results[0].get("epochs") if results[0] else None
     config = _read_json(os.path.join(self.run_dirs[0], "config.json"))
