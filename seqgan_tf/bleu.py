@@ -52,12 +52,15 @@ class BleuScorer:
     candidates = self._ref_lengths[max(0, i - 1):i + 1]
     return min(candidates, key=lambda r: (abs(r - hyp_len), r))
 
-  def sentence_bleu(self, hypothesis, n):
+  def sentence_bleu(self, hypothesis, n, smoothing=True):
     """nltk.translate.bleu_score.sentence_bleu of one hypothesis.
 
     Args:
       hypothesis: a sequence of tokens.
       n: BLEU order, 1 <= n <= max_n; weights are uniform 1/n.
+      smoothing: nltk's method1 (Texygen's); False is nltk without
+        smoothing, where an order with no match makes the score 0 (nltk
+        returns ~1e-155 there, and warns).
 
     Returns:
       float in [0, 1].
@@ -73,7 +76,7 @@ class BleuScorer:
       matches = sum(min(count, max_counts.get(ngram, 0))
                     for ngram, count in counts.items())
       total = max(1, sum(counts.values()))
-      if order == 1 and matches == 0:
+      if matches == 0 and (order == 1 or not smoothing):
         return 0.0
       precisions.append((matches or METHOD1_EPSILON) / total)
     hyp_len = len(hypothesis)
@@ -86,10 +89,10 @@ class BleuScorer:
     return brevity * math.exp(math.fsum(weight * math.log(p)
                                         for p in precisions))
 
-  def average_bleu(self, hypotheses, n):
+  def average_bleu(self, hypotheses, n, smoothing=True):
     """Mean sentence BLEU-n over `hypotheses` (Texygen's BLEU-n)."""
     hypotheses = list(hypotheses)
     if not hypotheses:
       raise ValueError("BLEU needs at least one hypothesis")
-    return math.fsum(self.sentence_bleu(h, n) for h in hypotheses) / len(
-        hypotheses)
+    return math.fsum(self.sentence_bleu(h, n, smoothing)
+                     for h in hypotheses) / len(hypotheses)

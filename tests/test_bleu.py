@@ -32,6 +32,23 @@ def test_matches_nltk_on_random_corpora(seed):
           _nltk(references, hypothesis, n), abs=1e-9)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_unsmoothed_matches_nltk_without_smoothing(seed):
+  import warnings
+  rng = random.Random(seed)
+  references = _random_corpus(rng, 20, 6, 2, 10)
+  hypotheses = _random_corpus(rng, 40, 6, 1, 10)
+  scorer = bleu.BleuScorer(references, max_n=4)
+  with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # nltk warns on each zero order.
+    for n in range(1, 5):
+      for hypothesis in hypotheses:
+        expected = nltk_bleu.sentence_bleu(
+            references, hypothesis, weights=tuple(1.0 / n for _ in range(n)))
+        assert scorer.sentence_bleu(hypothesis, n, smoothing=False) == (
+            pytest.approx(expected, abs=1e-9))
+
+
 def test_brevity_penalty_uses_closest_reference_length():
   # Lengths 3 and 7 are equally close to 5: nltk picks the shorter, 3, so
   # no penalty; with only the 7 the penalty is exp(1 - 7/5).
