@@ -5,11 +5,11 @@ r"""The paper's figures, drawn from the runs' TensorBoard event files.
 
 Figure 2 (NLL-oracle of MLE, SS, PG-BLEU and SeqGAN by epoch) comes from the
 runs of `make table1`; Figure 3 (SeqGAN under four g-steps/d-steps/k
-schedules) from `make figure3`; the poems' BLEU-2 by epoch from `make
-poetry`. Each curve is the mean over seeds, with the seeds' range shaded;
-the dashed line is the end of pre-training; a star marks the paper's final
-value (on the paper's oracle only) and a dot this run's final evaluation
-(on --final_eval_samples).
+schedules) from `make figure3`; the poems' BLEU-2 and the speeches' BLEU-3/4
+by epoch from `make poetry` and `make obama`. Each curve is the mean over
+seeds, with the seeds' range shaded; the dashed line is the end of
+pre-training; a star marks the paper's final value (on the paper's oracle
+only) and a dot this run's final evaluation (on --final_eval_samples).
 Figures whose runs do not exist are skipped; PNG and SVG go to --out_dir.
 """
 
@@ -38,6 +38,8 @@ flags.DEFINE_string("table1_dir", None, "Runs of `make table1`; default "
 flags.DEFINE_string("figure3_dir", None, "Runs of `make figure3`; default "
                     "save/figure3_<preset>.")
 flags.DEFINE_string("poems_dir", "save/poetry", "Where `make poetry` put its "
+                    "<preset>_mle and <preset>_seqgan runs.")
+flags.DEFINE_string("obama_dir", "save/obama", "Where `make obama` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
 flags.DEFINE_string("out_dir", "save/figures", "Where the images go.")
 flags.DEFINE_list("formats", ["png", "svg"], "Image formats to write.")
@@ -189,36 +191,49 @@ def figure3(figure3_dir):
   return figure
 
 
-def poems_figure(poems_dir, preset):
-  """BLEU-2 of the poems' MLE and SeqGAN runs by epoch; None if none."""
-  runs = {recipe: os.path.join(poems_dir, f"{preset}_{recipe}")
+CORPORA = dict(
+    poems=("Chinese poems", paper.POEMS_BLEU2_BY_ROW, ("bleu2",)),
+    obama=("Obama speeches", paper.OBAMA_BLEU, ("bleu3", "bleu4")))
+
+
+def corpus_figure(task, run_parent, preset):
+  """BLEU-n of a corpus task's MLE and SeqGAN runs by epoch; None if none."""
+  title, paper_scores, metrics = CORPORA[task]
+  runs = {recipe: os.path.join(run_parent, f"{preset}_{recipe}")
           for recipe in ("mle", "seqgan")}
   runs = {k: v for k, v in runs.items()
           if os.path.exists(os.path.join(v, "config.json"))}
   if not runs:
     return None
-  figure, axes = plt.subplots(figsize=(6.4, 4.4))
-  for recipe, run_dir in runs.items():
-    curves = Curves([run_dir], "bleu2")
-    _draw(axes, curves, FIGURE2_METHODS[recipe], COLOURS[recipe],
-          paper.POEMS_BLEU2[recipe])
-  axes.axhline(paper.POEMS_BLEU2["real"], color="black", ls=":", lw=1,
-               label="real data (paper)")
-  _finish(axes, curves.pretrain_epochs, "BLEU-2")
-  axes.set_title("Chinese poems: BLEU-2 by epoch")
-  axes.legend(fontsize=8)
-  _note(figure, f"{poems_dir}/{preset}_*: dashed: end of pre-training; "
-        "star: the paper's Table 2")
+  figure, panels = plt.subplots(1, len(metrics), squeeze=False,
+                                figsize=(6.4 * len(metrics), 4.4))
+  for axes, metric in zip(panels[0], metrics):
+    for recipe, run_dir in runs.items():
+      curves = Curves([run_dir], metric)
+      _draw(axes, curves, FIGURE2_METHODS[recipe], COLOURS[recipe],
+            paper_scores.get(recipe, {}).get(metric))
+    real = paper_scores.get("real", {}).get(metric)
+    if real is not None:
+      axes.axhline(real, color="black", ls=":", lw=1, label="real data (paper)")
+    name = metric.replace("bleu", "BLEU-")
+    _finish(axes, curves.pretrain_epochs, name)
+    axes.set_title(f"{title}: {name} by epoch")
+    axes.legend(fontsize=8)
+  _note(figure, f"{run_parent}/{preset}_*: dashed: end of pre-training; "
+        "dot: final evaluation; star: the paper's value")
   return figure
 
 
 def render(out_dir, formats, table1_dir=None, figure3_dir=None,
-           poems_dir=None, preset="cpu"):
+           poems_dir=None, preset="cpu", obama_dir=None):
   """Draws every figure whose runs exist; returns the files written."""
   figures = dict(
       figure2=figure2(table1_dir) if table1_dir else None,
       figure3=figure3(figure3_dir) if figure3_dir else None,
-      poems_bleu2=poems_figure(poems_dir, preset) if poems_dir else None)
+      poems_bleu2=(corpus_figure("poems", poems_dir, preset) if poems_dir
+                   else None),
+      obama_bleu=(corpus_figure("obama", obama_dir, preset) if obama_dir
+                  else None))
   written = []
   for name, figure in figures.items():
     if figure is None:
@@ -242,13 +257,14 @@ def main(argv):
   figure3_dir = FLAGS.figure3_dir or f"save/figure3_{FLAGS.preset}"
   try:
     written = render(FLAGS.out_dir, FLAGS.formats, table1_dir, figure3_dir,
-                     FLAGS.poems_dir, FLAGS.preset)
+                     FLAGS.poems_dir, FLAGS.preset, FLAGS.obama_dir)
   except ValueError as e:
     cli.fail(str(e))
   if not written:
-    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir} or "
-             f"{FLAGS.poems_dir}/{FLAGS.preset}_*: run make table1, make "
-             "figure3 or make poetry first (with the same PRESET)")
+    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir}, "
+             f"{FLAGS.poems_dir}/{FLAGS.preset}_* or {FLAGS.obama_dir}/"
+             f"{FLAGS.preset}_*: run make table1, figure3, poetry or obama "
+             "first (with the same PRESET)")
   for path in written:
     logging.info("wrote %s", path)
 

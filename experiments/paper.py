@@ -7,6 +7,7 @@ FIGURE3 = {(100, 1, 10): 8.94, (30, 1, 30): 8.89, (1, 1, 10): 8.81,
            (1, 5, 3): 8.73}
 # Table 2: BLEU-2 of Chinese poems.
 POEMS_BLEU2 = dict(mle=0.6670, seqgan=0.7389, real=0.746)
+POEMS_BLEU2_BY_ROW = {row: {"bleu2": v} for row, v in POEMS_BLEU2.items()}
 # Table 3: BLEU-3 and BLEU-4 of Obama speeches (no real-data row).
 OBAMA_BLEU = dict(mle=dict(bleu3=0.519, bleu4=0.416),
                   seqgan=dict(bleu3=0.556, bleu4=0.427))
