@@ -18,17 +18,19 @@ SHARED_POEMS := $(wildcard ../shared/data/poetry/shi.txt)
 POEMS ?= $(if $(SHARED_POEMS),--data_file=$(SHARED_POEMS),)
 SHARED_OBAMA := $(wildcard ../shared/data/obama/obama_speeches.txt)
 OBAMA ?= $(if $(SHARED_OBAMA),--data_file=$(SHARED_OBAMA),)
+SHARED_MUSIC := $(wildcard ../shared/data/nottingham/Nottingham.zip)
+MUSIC ?= $(if $(SHARED_MUSIC),--data_file=$(SHARED_MUSIC),)
 
 # make run TASK=oracle|poems RECIPE=seqgan|mle: any recipe on any task.
 TASK ?= oracle
 RECIPE ?= seqgan
-DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(ORACLE)))
+DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(if $(filter music,$(TASK)),$(MUSIC),$(ORACLE))))
 
 # make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
 SEEDS ?= 88,89,90
 
-.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama smoke tensorboard test bench bench-bleu clean
+.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test bench bench-bleu clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +72,11 @@ poetry: install
 obama: install
 	$(PY) -m experiments.run --task=obama --recipe=mle --preset=$(PRESET) $(OBAMA) $(FLAGS)
 	$(PY) -m experiments.run --task=obama --recipe=seqgan --preset=$(PRESET) $(OBAMA) $(FLAGS)
+
+# MLE, then SeqGAN on Nottingham melodies; each updates save/music/$(PRESET)_results.md.
+music: install
+	$(PY) -m experiments.run --task=music --recipe=mle --preset=$(PRESET) $(MUSIC) $(FLAGS)
+	$(PY) -m experiments.run --task=music --recipe=seqgan --preset=$(PRESET) $(MUSIC) $(FLAGS)
 
 smoke: install
 	$(PY) -m experiments.run --task=oracle --preset=smoke $(FLAGS)

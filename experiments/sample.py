@@ -9,7 +9,8 @@ G comes from the run's newest checkpoint that restores (the end of training
 for a finished run). Poems print as their four lines, a blank line between
 poems; the oracle's samples, and --raw, as token ids. --export writes a
 SavedModel with `sample(num, temperature, seed)` (int32 tokens and decoded
-text) and vocab.json beside it; loading it needs TensorFlow only.
+text) and vocab.json beside it; loading it needs TensorFlow only. Music
+runs print pitch tokens; --midi_dir also writes each melody as a .mid file.
 """
 
 import json
@@ -25,6 +26,7 @@ from seqgan_tf import config as config_lib
 from seqgan_tf import export as export_lib
 from seqgan_tf import files
 from seqgan_tf import generator as generator_lib
+from seqgan_tf import music
 from seqgan_tf import runner
 from seqgan_tf import text
 
@@ -37,6 +39,9 @@ flags.DEFINE_integer("seed", 0, "Seed of the draws: the same seed, the same "
 flags.DEFINE_bool("raw", False, "Print token ids instead of decoded text.")
 flags.DEFINE_string("export", None, "Write G as a SavedModel to this new "
                     "directory instead of printing samples.")
+flags.DEFINE_string("midi_dir", None, "Music runs: also write each sample as "
+                    "a .mid file (sample_001.mid, ...) into this new "
+                    "directory.")
 FLAGS = flags.FLAGS
 
 
@@ -109,6 +114,26 @@ def main(argv):
   shown = (decode(tokens, None) if FLAGS.raw else decode(tokens, vocab))
   paragraphs = vocab is not None and vocab.get("line_length") and not FLAGS.raw
   print(("\n\n" if paragraphs else "\n").join(shown))
+  if FLAGS.midi_dir:
+    try:
+      write_midi(tokens, vocab, FLAGS.midi_dir)
+    except (ValueError, OSError) as e:
+      cli.fail(str(e))
+
+
+def write_midi(tokens, vocab, directory):
+  """Each sample as a .mid file in `directory`, which must be new or empty."""
+  if vocab is None or "rest" not in vocab["tokens"]:
+    raise ValueError("--midi_dir: only a music run's samples are melodies")
+  if os.path.exists(directory) and os.listdir(directory):
+    raise ValueError(f"--midi_dir={directory}: exists and is not empty; pass "
+                     "a new directory")
+  os.makedirs(directory, exist_ok=True)
+  words = text.Vocabulary(tuple(vocab["tokens"])).decode(tokens)
+  for number, melody in enumerate(words, 1):
+    music.tokens_to_midi(melody).write(
+        os.path.join(directory, f"sample_{number:03d}.mid"))
+  print(f"wrote {len(words)} .mid files to {directory}")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,9 @@ _METRICS = {
                   "held-out real sequences (lower is better)"),
     r"bleu(\d+)": ("BLEU-{0}", "mean sentence BLEU-{0} of G's samples "
                    "against the test split (higher is better)"),
+    r"mse": ("MSE", "pitch MSE (semitones squared) of G's melodies to the "
+             "closest test window, step by step (lower is closer to real "
+             "tunes)"),
     r"unk_rate": ("<unk> share", "the share of <unk> among the tokens of G's "
                   "samples (words outside the vocabulary; compare with the "
                   "data's in results.json)"),
@@ -77,7 +80,8 @@ _VALUES = {
 # Declared in every run's hparams experiment: TensorBoard reads the
 # declaration of one run only (any), so each run declares every task's
 # headline metrics and every setting; a run leaves the others' blank.
-HEADLINE_METRICS = ("nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4")
+HEADLINE_METRICS = ("nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4",
+                    "mse")
 # What a reader filters by besides the config. Capitalised, these sort
 # before the config's fields, and the hparams dashboard shows the first
 # ones: which task, method, preset, seed and data (`data_label`).
@@ -86,7 +90,10 @@ TASK_HPARAMS = ("data.oracle", "data.oracle_seed", "data.oracle_stddev",
                 "data.sha256", "data.test_size", "data.data_file",
                 "data.sequences", "data.train", "data.test", "data.heldout",
                 "data.split_seed", "data.vocab_size", "data.overlong",
-                "data.task", "data.level", "data.lowercase", "data.rare")
+                "data.task", "data.level", "data.lowercase", "data.rare",
+                "data.tunes", "data.train_tunes", "data.test_tunes",
+                "data.heldout_tunes", "data.hop", "data.step_seconds",
+                "data.melody_track")
 
 
 def metric_name(name):

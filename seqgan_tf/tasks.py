@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from seqgan_tf import bleu
+from seqgan_tf import music
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import text
 
@@ -210,3 +211,64 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
   return TextTask(vocab, train, test, heldout, seq_len, bleu_orders,
                   line_length, description, separator,
                   report_unk=rare == "unk"), notes
+
+
+class MusicTask(TextTask):
+  """Melodies (Nottingham): BLEU-4 over pitch tokens and pitch MSE.
+
+  `mse` is `music.nearest_mse` of G's sequences against the test windows;
+  the real-data row scores held-out windows the same way.
+  """
+
+  def __init__(self, *args, **kwargs):
+    super().__init__(*args, **kwargs)
+    self.description["task"] = "music"
+    self.metric_names = self.metric_names + ("mse",)
+    self._test_tokens = self.vocab.decode(self._test)
+
+  def evaluate(self, samples, generator, temperature=1.0):
+    metrics = super().evaluate(samples, generator, temperature)
+    metrics["mse"] = music.nearest_mse(self.vocab.decode(samples),
+                                       self._test_tokens)
+    return metrics
+
+  def real_data_scores(self):
+    scores = super().real_data_scores()
+    scores["mse"] = music.nearest_mse(self.heldout, self._test_tokens)
+    return scores
+
+
+def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
+                    heldout_tunes, split_seed):
+  """Reads a zip of MIDI tunes into a `MusicTask`; whole tunes on one side.
+
+  Returns:
+    (task, notes): notes count the tunes too short for one window.
+  """
+  tunes = music.read_tunes(data_file, step, track)
+  names = sorted(tunes)
+  if test_tunes + heldout_tunes >= len(names):
+    raise text.DataError(
+        f"--test_size={test_tunes} + --heldout_size={heldout_tunes} tunes "
+        f"leave no training tunes of the archive's {len(names)}: lower them")
+  train_names, held = text.split(names, test_tunes + heldout_tunes,
+                                 split_seed)
+  parts = [[w for name in part for w in music.windows(tunes[name], seq_len,
+                                                        hop)]
+           for part in (train_names, held[:test_tunes], held[test_tunes:])]
+  for part, flag in zip(parts, ("the training tunes", "--test_size",
+                                "--heldout_size")):
+    if not part:
+      raise text.DataError(f"{flag}: no tune there is {seq_len} steps long; "
+                           "lower --seq_len or give more tunes")
+  train, test, heldout = parts
+  vocab = text.Vocabulary.build(train)
+  description = dict(data_file=data_file, tunes=len(names),
+                     train_tunes=len(train_names), test_tunes=test_tunes,
+                     heldout_tunes=heldout_tunes, train=len(train),
+                     test=len(test), heldout=len(heldout), hop=hop,
+                     step_seconds=step, melody_track=track,
+                     split_seed=split_seed, vocab_size=len(vocab))
+  short = sum(len(t) < seq_len for t in tunes.values())
+  return MusicTask(vocab, train, test, heldout, seq_len, bleu_orders=(4,),
+                   description=description), dict(short_tunes=short)

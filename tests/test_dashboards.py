@@ -94,7 +94,7 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
       content[hparams_metadata.EXPERIMENT_TAG])
   metrics = [m.name.tag for m in declared.metric_infos]
   assert metrics == ["final/nll_oracle", "final/nll_test", "final/bleu2",
-                     "final/bleu3", "final/bleu4"]
+                     "final/bleu3", "final/bleu4", "final/mse"]
   names = {h.name for h in declared.hparam_infos}
   assert set(start.hparams) <= names
   assert {"Task", "Preset", "Seed", "Data", "data.data_file",

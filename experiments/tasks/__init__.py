@@ -14,6 +14,7 @@ Its docstring's first line is its help text. To add a corpus, write one
 module here and add one line to `TASKS`.
 """
 
+from experiments.tasks import music
 from experiments.tasks import obama
 from experiments.tasks import oracle
 from experiments.tasks import poems
@@ -22,6 +23,7 @@ TASKS = {
     "oracle": oracle,
     "poems": poems,
     "obama": obama,
+    "music": music,
 }
 
 PRESET_NAMES = ("paper", "cpu", "smoke")

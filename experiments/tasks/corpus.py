@@ -64,7 +64,7 @@ def load(flag_values, path, bleu_orders, line_length=None, separator=" "):
 
 
 def write_results_table(flag_values, task, paper_scores):
-  """<save_dir>/<preset>_results.md: MLE, SeqGAN and real data by BLEU-n.
+  """<save_dir>/<preset>_results.md: MLE, SeqGAN and real data, the paper's.
 
   Args:
     flag_values: the run's flags (where its sibling runs are).
@@ -72,28 +72,30 @@ def write_results_table(flag_values, task, paper_scores):
     paper_scores: {"mle" | "seqgan" | "real": {"bleu2": value, ...}}, the
       paper's numbers; a missing one prints "-".
   """
-  metrics = [f"bleu{n}" for n in task.bleu_orders]
-  names = [f"BLEU-{n}" for n in task.bleu_orders]
-  unk = ["unk_rate"] if task.report_unk else []
+  scored = [m for m in task.metric_names if m.startswith("bleu")]
+  extras = [m for m in ("unk_rate", "mse") if m in task.metric_names]
+  real = task.real_data_scores()
+  real["unk_rate"] = task.data_stats.get("unk_rate_test")
+  names = dict(nll_test="test NLL", unk_rate="<unk> share", mse="MSE",
+               **{m: m.replace("bleu", "BLEU-") for m in scored})
+  ours = scored + ["nll_test"] + extras
+  theirs = scored + [m for m in extras if m == "mse"]
   rows = []
   for recipe in ("mle", "seqgan"):
     path = os.path.join(common.run_dir_of(flag_values, recipe), "results.json")
     if os.path.exists(path):
       with open(path) as f:
         results = json.load(f)
-      rows.append((recipe, [results.get(f"{m}_final") for m in metrics +
-                            ["nll_test"] + unk], recipe))
-  real = task.real_data_scores()
-  rows.append(("real data", [real[m] for m in metrics] + [None] + (
-      [task.data_stats["unk_rate_test"]] if unk else []), "real"))
-  header = ([f"{n} (this run)" for n in names] + ["test NLL"] +
-            (["<unk> share"] if unk else []) + [f"{n} (paper)" for n in names])
+      rows.append((recipe, [results.get(f"{m}_final") for m in ours], recipe))
+  rows.append(("real data", [None if m == "nll_test" else real.get(m)
+                             for m in ours], "real"))
+  header = ([f"{names[m]} (this run)" if m.startswith("bleu") else names[m]
+             for m in ours] + [f"{names[m]} (paper)" for m in theirs])
   lines = [f"| model | {' | '.join(header)} |", "|---" * (len(header) + 1) + "|"]
   for name, values, paper_row in rows:
-    paper = [paper_scores.get(paper_row, {}).get(m) for m in metrics]
-    cells = [f"{v:.4f}" if v is not None else "-" for v in values + paper]
-    if values[len(metrics)] is not None:  # Test NLL: 3 decimals.
-      cells[len(metrics)] = f"{values[len(metrics)]:.3f}"
+    paper = [paper_scores.get(paper_row, {}).get(m) for m in theirs]
+    cells = [("-" if v is None else f"{v:.3f}" if m in ("nll_test", "mse")
+              else f"{v:.4f}") for m, v in zip(ours + theirs, values + paper)]
     lines.append(f"| {name} | {' | '.join(cells)} |")
   path = os.path.join(flag_values.save_dir, f"{flag_values.preset}_results.md")
   files.write_atomic(path, "\n".join(lines) + "\n")

@@ -1,0 +1,108 @@
+"""The music task on a few MIDI tunes the test writes."""
+
+import io
+import os
+import random
+import zipfile
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from seqgan_tf import music
+from seqgan_tf import tasks
+from tests.test_cli import _run
+
+
+def _tune(pitches, step=0.4, chord_under=None):
+  """A MIDI file (bytes): one note per pitch (None: silence) on track 0."""
+  midi = pretty_midi.PrettyMIDI()
+  melody = pretty_midi.Instrument(program=0)
+  for k, pitch in enumerate(pitches):
+    if pitch is not None:
+      melody.notes.append(pretty_midi.Note(90, pitch, k * step,
+                                           (k + 1) * step))
+      if chord_under:  # A lower note at the same time: not the melody.
+        melody.notes.append(pretty_midi.Note(90, pitch - chord_under,
+                                             k * step, (k + 1) * step))
+  midi.instruments.append(melody)
+  data = io.BytesIO()
+  midi.write(data)
+  return data.getvalue()
+
+
+def _write_archive(path, count=12, length=24, seed=0):
+  rng = random.Random(seed)
+  with zipfile.ZipFile(path, "w") as archive:
+    for index in range(count):
+      pitches = [rng.choice([60, 62, 64, 65, 67, None])
+                 for _ in range(length - 1)] + [67]  # Ends on a note.
+      archive.writestr(f"tunes/tune_{index:02d}.mid", _tune(pitches))
+  return str(path)
+
+
+def test_melody_tokens_take_the_highest_pitch_and_rest_for_silence():
+  data = _tune([60, None, 64, 64], chord_under=5)
+  # Sampled at 0.4 s, 0.8 s, ...: k * step is inside note k.
+  assert music.tune_tokens(data, step=0.4) == ["60", "rest", "64", "64"]
+
+
+def test_windows_midi_round_trip_and_mse():
+  tokens = ["60", "60", "rest", "62", "64"]
+  assert music.windows(tokens, 2, 2) == [["60", "60"], ["rest", "62"]]
+  midi = music.tokens_to_midi(tokens)
+  notes = [(n.pitch, round(n.start, 1), round(n.end, 1))
+           for n in midi.instruments[0].notes]
+  assert notes == [(60, 0.0, 0.8), (62, 1.2, 1.6), (64, 1.6, 2.0)]
+  data = io.BytesIO()
+  midi.write(data)
+  assert music.tune_tokens(data.getvalue()) == tokens
+  real = [["60", "62"], ["70", "70"]]
+  assert music.nearest_mse(real, real) == 0.0
+  # One semitone off at one step of two: 0.5; a rest holds the pitch.
+  assert music.nearest_mse([["61", "62"]], real) == pytest.approx(0.5)
+  assert music.nearest_mse([["60", "rest"]], [["60", "60"]]) == 0.0
+
+
+def test_split_keeps_whole_tunes_apart(tmp_path):
+  archive = _write_archive(tmp_path / "tunes.zip")
+  task, notes = tasks.load_music_task(archive, 8, 4, 0.4, 0, 3, 2, 0)
+  assert notes == dict(short_tunes=0)
+  assert task.description["train_tunes"] == 7 and task.description["task"] == (
+      "music")
+  assert (len(task.heldout), task.description["test"]) == (10, 15)  # 5/tune.
+  assert task.metric_names == ("bleu4", "nll_test", "mse")
+  scores = task.real_data_scores()
+  assert 0 < scores["bleu4"] <= 1 and np.isfinite(scores["mse"])
+
+
+def test_bad_archive_is_one_line(tmp_path):
+  not_zip = tmp_path / "tunes.zip"
+  not_zip.write_text("hello")
+  with pytest.raises(music.MusicError, match="not a zip archive"):
+    music.read_tunes(str(not_zip))
+  with zipfile.ZipFile(tmp_path / "empty.zip", "w") as archive:
+    archive.writestr("readme.txt", "no tunes")
+  with pytest.raises(music.MusicError, match="holds no .mid files"):
+    music.read_tunes(str(tmp_path / "empty.zip"))
+
+
+def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
+  archive = _write_archive(tmp_path / "tunes.zip")
+  save_dir = str(tmp_path / "music")
+  result = _run("experiments.run", "--task=music", "--preset=smoke",
+                f"--data_file={archive}", f"--save_dir={save_dir}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(os.path.join(save_dir, "smoke_results.md")) as f:
+    table = f.read()
+  assert "| MSE |" in table and "| 0.9406 | 20.620 |" in table
+  assert "| real data |" in table
+  midi_dir = tmp_path / "midi"
+  sampled = _run("experiments.sample", f"--run_dir={save_dir}/smoke_seqgan",
+                 "--num=3", f"--midi_dir={midi_dir}")
+  assert sampled.returncode == 0, sampled.stderr[-3000:]
+  assert sorted(os.listdir(midi_dir)) == [f"sample_00{i}.mid" for i in (1, 2, 3)]
+  missing = _run("experiments.run", "--task=music", "--preset=smoke",
+                 f"--save_dir={save_dir}", "--run_name=x")
+  assert missing.returncode == 2 and "--data_file is required for music" in (
+      missing.stderr)
