@@ -100,6 +100,7 @@ class Experiment:
         evaluate=evaluate,
         format_samples=task.format_samples,
         show_samples=task.show_samples,
+        write_media=getattr(task, "write_media", None),
         start=lambda: real_data.assign(task.real_data(config.seed + 1)),
         legacy_phase=lambda index: recipes.legacy_phase(config.recipe, index),
         eval_every=config.eval_every,

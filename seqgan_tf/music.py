@@ -127,3 +127,30 @@ def tokens_to_midi(tokens, step=STEP_SECONDS, program=0, velocity=90):
       start, pitch = k, current
   midi.instruments.append(instrument)
   return midi
+
+
+LOWEST, HIGHEST = 21, 108  # The 88 piano keys, A0 to C8.
+
+
+def piano_roll(sequences, scale=4):
+  """uint8 [88 * scale, T * scale] per melody, stacked with a gap: white
+  notes on black, the highest key at the top; rests and other tokens blank."""
+  rolls = []
+  for seq in sequences:
+    roll = np.zeros([HIGHEST - LOWEST + 1, len(seq)], np.uint8)
+    for k, token in enumerate(seq):
+      if token.isdigit() and LOWEST <= int(token) <= HIGHEST:
+        roll[HIGHEST - int(token), k] = 255
+    rolls.append(np.kron(roll, np.ones([scale, scale], np.uint8)))
+    rolls.append(np.full([scale * 2, roll.shape[1] * scale], 96, np.uint8))
+  width = max(r.shape[1] for r in rolls)
+  return np.concatenate([np.pad(r, [[0, 0], [0, width - r.shape[1]]])
+                         for r in rolls[:-1]])
+
+
+def synthesize(tokens, rate=16000, step=STEP_SECONDS):
+  """float32 [samples] in [-1, 1]: the melody as sine tones (no sound font)."""
+  wave = tokens_to_midi(tokens, step).synthesize(fs=rate)
+  wave = np.pad(wave, [0, max(0, int(len(tokens) * step * rate) - len(wave))])
+  peak = np.abs(wave).max()
+  return (wave / peak if peak > 0 else wave).astype(np.float32)

@@ -113,6 +113,8 @@ class RunSpec:
       directory's name.
     files: {file name: text} written into a new run directory, e.g. the
       vocabulary that decodes its samples.
+    write_media: `write_media(writer, step, samples)` writes more
+      summaries of an evaluation's samples (images, audio); None for none.
   """
   config_json: dict
   evaluate: Callable
@@ -134,6 +136,7 @@ class RunSpec:
   trial_id: Optional[str] = None
   show_samples: Optional[Callable] = None
   files: dict = dataclasses.field(default_factory=dict)
+  write_media: Optional[Callable] = None
 
 
 def checkpoint_paths(directory):
@@ -355,6 +358,8 @@ class Runner:
         self.writer, step, samples_tag,
         (self.spec.show_samples or self.spec.format_samples)(samples[:8]),
         f"8 of the {num_samples:,} samples of this evaluation, decoded.")
+    if self.spec.write_media:
+      self.spec.write_media(self.writer, step, samples)
     logging.info("Evaluation %s: %s", label,
                  " ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
     return metrics, samples

@@ -237,6 +237,21 @@ class MusicTask(TextTask):
     scores["mse"] = music.nearest_mse(self.heldout, self._test_tokens)
     return scores
 
+  def write_media(self, writer, step, samples, count=4, rate=16000):
+    """The first `count` samples as a piano roll and as audio (TensorBoard)."""
+    melodies = self.vocab.decode(np.asarray(samples)[:count])
+    roll = music.piano_roll(melodies)
+    waves = [music.synthesize(m, rate) for m in melodies]
+    length = max(len(w) for w in waves)
+    audio = np.stack([np.pad(w, [0, length - len(w)]) for w in waves])
+    with writer.as_default(step=step):
+      tf.summary.image("samples/piano_roll", roll[None, :, :, None],
+                       description=f"{count} samples, one below the other: "
+                       "pitch up (88 keys), time right (0.4 s a column).")
+      tf.summary.audio("samples/audio", audio[:, :, None], rate,
+                       max_outputs=count,
+                       description=f"{count} samples as sine tones.")
+
 
 def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
                     heldout_tunes, split_seed):

@@ -9,6 +9,8 @@ import numpy as np
 import pretty_midi
 import pytest
 
+from tensorflow.python.summary.summary_iterator import summary_iterator
+
 from seqgan_tf import music
 from seqgan_tf import tasks
 from tests.test_cli import _run
@@ -76,6 +78,17 @@ def test_split_keeps_whole_tunes_apart(tmp_path):
   assert 0 < scores["bleu4"] <= 1 and np.isfinite(scores["mse"])
 
 
+def test_piano_roll_and_audio():
+  roll = music.piano_roll([["108", "rest"], ["21"]], scale=1)
+  assert roll.shape == (88 + 2 + 88, 2)
+  assert roll[0, 0] == 255 and roll[0, 1] == 0  # C8 at the top, then rest.
+  assert roll[88 + 2 + 87, 0] == 255  # A0 at the bottom of the second.
+  wave = music.synthesize(["69", "69", "rest"], rate=8000)
+  assert wave.dtype == np.float32 and len(wave) >= 3 * 0.4 * 8000
+  assert np.abs(wave).max() == pytest.approx(1.0)
+  assert np.abs(wave[-800:]).max() < 0.05  # The rest is (nearly) silent.
+
+
 def test_bad_archive_is_one_line(tmp_path):
   not_zip = tmp_path / "tunes.zip"
   not_zip.write_text("hello")
@@ -102,6 +115,12 @@ def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
                  "--num=3", f"--midi_dir={midi_dir}")
   assert sampled.returncode == 0, sampled.stderr[-3000:]
   assert sorted(os.listdir(midi_dir)) == [f"sample_00{i}.mid" for i in (1, 2, 3)]
+  events = [f for f in os.listdir(f"{save_dir}/smoke_seqgan")
+            if "tfevents" in f]
+  tags = {v.tag for e in summary_iterator(
+      os.path.join(save_dir, "smoke_seqgan", events[0])) for v in e.summary.value}
+  assert {"samples/piano_roll", "samples/audio", "eval/mse",
+          "final/mse"} <= tags
   missing = _run("experiments.run", "--task=music", "--preset=smoke",
                  f"--save_dir={save_dir}", "--run_name=x")
   assert missing.returncode == 2 and "--data_file is required for music" in (
