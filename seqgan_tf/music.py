@@ -132,20 +132,19 @@ def tokens_to_midi(tokens, step=STEP_SECONDS, program=0, velocity=90):
 LOWEST, HIGHEST = 21, 108  # The 88 piano keys, A0 to C8.
 
 
-def piano_roll(sequences, scale=4):
-  """uint8 [88 * scale, T * scale] per melody, stacked with a gap: white
-  notes on black, the highest key at the top; rests and other tokens blank."""
-  rolls = []
+def piano_roll(sequences, key_height=2, step_width=8):
+  """uint8 [88 * key_height, width]: the melodies side by side, a grey bar
+  between them; white notes on black, the highest key at the top, each step
+  `step_width` pixels wide; rests and other tokens blank."""
+  parts = []
   for seq in sequences:
     roll = np.zeros([HIGHEST - LOWEST + 1, len(seq)], np.uint8)
     for k, token in enumerate(seq):
       if token.isdigit() and LOWEST <= int(token) <= HIGHEST:
         roll[HIGHEST - int(token), k] = 255
-    rolls.append(np.kron(roll, np.ones([scale, scale], np.uint8)))
-    rolls.append(np.full([scale * 2, roll.shape[1] * scale], 96, np.uint8))
-  width = max(r.shape[1] for r in rolls)
-  return np.concatenate([np.pad(r, [[0, 0], [0, width - r.shape[1]]])
-                         for r in rolls[:-1]])
+    parts.append(np.kron(roll, np.ones([key_height, step_width], np.uint8)))
+    parts.append(np.full([roll.shape[0] * key_height, 4], 96, np.uint8))
+  return np.concatenate(parts[:-1], axis=1)
 
 
 def synthesize(tokens, rate=16000, step=STEP_SECONDS):

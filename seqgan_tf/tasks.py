@@ -246,8 +246,9 @@ class MusicTask(TextTask):
     audio = np.stack([np.pad(w, [0, length - len(w)]) for w in waves])
     with writer.as_default(step=step):
       tf.summary.image("samples/piano_roll", roll[None, :, :, None],
-                       description=f"{count} samples, one below the other: "
-                       "pitch up (88 keys), time right (0.4 s a column).")
+                       description=f"{count} samples side by side, grey "
+                       "bars between: pitch up (88 keys), time right (0.4 s "
+                       "a step).")
       tf.summary.audio("samples/audio", audio[:, :, None], rate,
                        max_outputs=count,
                        description=f"{count} samples as sine tones.")

@@ -79,10 +79,11 @@ def test_split_keeps_whole_tunes_apart(tmp_path):
 
 
 def test_piano_roll_and_audio():
-  roll = music.piano_roll([["108", "rest"], ["21"]], scale=1)
-  assert roll.shape == (88 + 2 + 88, 2)
+  roll = music.piano_roll([["108", "rest"], ["21"]], key_height=1,
+                          step_width=1)
+  assert roll.shape == (88, 2 + 4 + 1)  # A 4-pixel bar between melodies.
   assert roll[0, 0] == 255 and roll[0, 1] == 0  # C8 at the top, then rest.
-  assert roll[88 + 2 + 87, 0] == 255  # A0 at the bottom of the second.
+  assert roll[87, 6] == 255  # A0 at the bottom of the second melody.
   wave = music.synthesize(["69", "69", "rest"], rate=8000)
   assert wave.dtype == np.float32 and len(wave) >= 3 * 0.4 * 8000
   assert np.abs(wave).max() == pytest.approx(1.0)
