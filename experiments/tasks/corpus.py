@@ -12,6 +12,17 @@ from seqgan_tf import files
 from seqgan_tf import tasks
 from seqgan_tf import text
 
+# What the corpus tasks' presets share. cpu: a short run on 2 CPU cores,
+# fewer epochs and lighter D rounds; smoke: seconds, on a tiny corpus the
+# tests write (no XLA: compiling would take longer than the run).
+CPU = dict(pretrain_g_epochs=30, pretrain_d_rounds=5, k_epochs=1,
+           adversarial_epochs=15, d_steps=2)
+SMOKE = dict(seq_len=8, g_emb_dim=8, g_hidden_dim=8, d_emb_dim=8,
+             d_filter_sizes=["2", "3"], d_num_filters=["4", "4"], batch_size=8,
+             pretrain_g_epochs=2, pretrain_d_rounds=1, k_epochs=1,
+             adversarial_epochs=2, d_steps=1, rollout_num=2, eval_every=1,
+             eval_samples=16, final_eval_samples=32, xla=False)
+
 
 def define_flags(heldout_size):
   """The corpus file, tokenisation and split; once per process.

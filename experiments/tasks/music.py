@@ -32,17 +32,8 @@ DEFAULTS = dict(seq_len=32, vocab_size=0, test_size=170, heldout_size=100,
                 eval_samples=1000, final_eval_samples=5000)
 PRESETS = {
     "paper": {},
-    "cpu": dict(pretrain_g_epochs=30, pretrain_d_rounds=5, k_epochs=1,
-                adversarial_epochs=15, d_steps=2, eval_samples=500,
-                final_eval_samples=2000),
-    # Seconds, on a few tunes written by the tests.
-    "smoke": dict(seq_len=8, window_hop=4, g_emb_dim=8, g_hidden_dim=8,
-                  d_emb_dim=8, d_filter_sizes=["2", "3"],
-                  d_num_filters=["4", "4"], batch_size=8, pretrain_g_epochs=2,
-                  pretrain_d_rounds=1, k_epochs=1, adversarial_epochs=2,
-                  d_steps=1, rollout_num=2, eval_every=1, eval_samples=16,
-                  final_eval_samples=32, test_size=2, heldout_size=1,
-                  xla=False),
+    "cpu": dict(corpus.CPU, eval_samples=500, final_eval_samples=2000),
+    "smoke": dict(corpus.SMOKE, window_hop=4, test_size=2, heldout_size=1),
 }
 
 
