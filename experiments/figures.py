@@ -5,8 +5,9 @@ r"""The paper's figures, drawn from the runs' TensorBoard event files.
 
 Figure 2 (NLL-oracle of MLE, SS, PG-BLEU and SeqGAN by epoch) comes from the
 runs of `make table1`; Figure 3 (SeqGAN under four g-steps/d-steps/k
-schedules) from `make figure3`; the poems' BLEU-2 and the speeches' BLEU-3/4
-by epoch from `make poetry` and `make obama`. Each curve is the mean over
+schedules) from `make figure3`; the poems' BLEU-2, the speeches' BLEU-3/4
+and the melodies' BLEU-4 and MSE by epoch from `make poetry`, `make obama`
+and `make music`. Each curve is the mean over
 seeds, with the seeds' range shaded; the dashed line is the end of
 pre-training; a star marks the paper's final value (on the paper's oracle
 only) and a dot this run's final evaluation (on --final_eval_samples).
@@ -40,6 +41,8 @@ flags.DEFINE_string("figure3_dir", None, "Runs of `make figure3`; default "
 flags.DEFINE_string("poems_dir", "save/poetry", "Where `make poetry` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
 flags.DEFINE_string("obama_dir", "save/obama", "Where `make obama` put its "
+                    "<preset>_mle and <preset>_seqgan runs.")
+flags.DEFINE_string("music_dir", "save/music", "Where `make music` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
 flags.DEFINE_string("out_dir", "save/figures", "Where the images go.")
 flags.DEFINE_list("formats", ["png", "svg"], "Image formats to write.")
@@ -193,7 +196,8 @@ def figure3(figure3_dir):
 
 CORPORA = dict(
     poems=("Chinese poems", paper.POEMS_BLEU2_BY_ROW, ("bleu2",)),
-    obama=("Obama speeches", paper.OBAMA_BLEU, ("bleu3", "bleu4")))
+    obama=("Obama speeches", paper.OBAMA_BLEU, ("bleu3", "bleu4")),
+    music=("Nottingham music", paper.MUSIC, ("bleu4", "mse")))
 
 
 def corpus_figure(task, run_parent, preset):
@@ -215,7 +219,7 @@ def corpus_figure(task, run_parent, preset):
     real = paper_scores.get("real", {}).get(metric)
     if real is not None:
       axes.axhline(real, color="black", ls=":", lw=1, label="real data (paper)")
-    name = metric.replace("bleu", "BLEU-")
+    name = metric.replace("bleu", "BLEU-").replace("mse", "MSE")
     _finish(axes, curves.pretrain_epochs, name)
     axes.set_title(f"{title}: {name} by epoch")
     axes.legend(fontsize=8)
@@ -225,7 +229,7 @@ def corpus_figure(task, run_parent, preset):
 
 
 def render(out_dir, formats, table1_dir=None, figure3_dir=None,
-           poems_dir=None, preset="cpu", obama_dir=None):
+           poems_dir=None, preset="cpu", obama_dir=None, music_dir=None):
   """Draws every figure whose runs exist; returns the files written."""
   figures = dict(
       figure2=figure2(table1_dir) if table1_dir else None,
@@ -233,7 +237,9 @@ def render(out_dir, formats, table1_dir=None, figure3_dir=None,
       poems_bleu2=(corpus_figure("poems", poems_dir, preset) if poems_dir
                    else None),
       obama_bleu=(corpus_figure("obama", obama_dir, preset) if obama_dir
-                  else None))
+                  else None),
+      music=(corpus_figure("music", music_dir, preset) if music_dir
+             else None))
   written = []
   for name, figure in figures.items():
     if figure is None:
@@ -257,14 +263,15 @@ def main(argv):
   figure3_dir = FLAGS.figure3_dir or f"save/figure3_{FLAGS.preset}"
   try:
     written = render(FLAGS.out_dir, FLAGS.formats, table1_dir, figure3_dir,
-                     FLAGS.poems_dir, FLAGS.preset, FLAGS.obama_dir)
+                     FLAGS.poems_dir, FLAGS.preset, FLAGS.obama_dir,
+                     FLAGS.music_dir)
   except ValueError as e:
     cli.fail(str(e))
   if not written:
-    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir}, "
-             f"{FLAGS.poems_dir}/{FLAGS.preset}_* or {FLAGS.obama_dir}/"
-             f"{FLAGS.preset}_*: run make table1, figure3, poetry or obama "
-             "first (with the same PRESET)")
+    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir}, or "
+             f"{FLAGS.poems_dir}, {FLAGS.obama_dir}, {FLAGS.music_dir} "
+             f"({FLAGS.preset}_*): run make table1, figure3, poetry, obama "
+             "or music first (with the same PRESET)")
   for path in written:
     logging.info("wrote %s", path)
 

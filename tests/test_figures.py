@@ -68,7 +68,7 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
 def test_no_runs_is_one_clear_line(tmp_path):
   result = _run("experiments.figures", f"--table1_dir={tmp_path}/a",
                 f"--figure3_dir={tmp_path}/b", f"--poems_dir={tmp_path}/c",
-                f"--obama_dir={tmp_path}/d",
+                f"--obama_dir={tmp_path}/d", f"--music_dir={tmp_path}/e",
                 f"--out_dir={tmp_path}/out")
   assert result.returncode == 2
   assert "no runs to draw" in result.stderr and "make table1" in result.stderr
