@@ -83,13 +83,8 @@ def decode(tokens, vocab):
   if vocab is None:
     return [" ".join(map(str, row)) for row in tokens]
   words = text.Vocabulary(tuple(vocab["tokens"])).decode(tokens)
-  separator = vocab.get("separator", " ")
-  shown = []
-  for seq in words:
-    length = vocab.get("line_length") or len(seq) or 1
-    shown.append("\n".join(separator.join(seq[i:i + length])
-                           for i in range(0, len(seq), length)) or EMPTY)
-  return shown
+  return [text.as_lines(seq, vocab.get("separator", " "),
+                        vocab.get("line_length")) or EMPTY for seq in words]
 
 
 def main(argv):

@@ -167,12 +167,8 @@ class TextTask:
 
   def show_samples(self, tokens):
     """Decoded sequences for TensorBoard: a poem as its lines (markdown)."""
-    shown = []
-    for seq in self.vocab.decode(tokens):
-      length = self.line_length or len(seq) or 1
-      shown.append("  \n".join(self.separator.join(seq[i:i + length])
-                                for i in range(0, len(seq), length)))
-    return shown
+    return [text.as_lines(seq, self.separator, self.line_length, "  \n")
+            for seq in self.vocab.decode(tokens)]
 
 
 def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,

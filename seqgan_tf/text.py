@@ -159,6 +159,13 @@ class Vocabulary:
     return decoded
 
 
+def as_lines(tokens, separator=" ", line_length=None, newline="\n"):
+  """Tokens joined by `separator`, `line_length` tokens a line (None: one)."""
+  length = line_length or len(tokens) or 1
+  return newline.join(separator.join(tokens[i:i + length])
+                      for i in range(0, len(tokens), length))
+
+
 def unk_rate(ids):
   """The share of <unk> among the tokens before each row's first <pad>."""
   ids = np.asarray(ids)
