@@ -7,6 +7,7 @@ rollouts and the oracle; the authors' code wrote the same LSTM four times.
 import math
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 
@@ -27,6 +28,7 @@ def categorical(logits, seed):
   the only full passes over [B, V] are vectorised: the row maxima, the
   unnormalised exp(logit - max) and one sum per block of ~sqrt(V) of them.
   The draw then searches the block totals, and within the one chosen block.
+  Both running sums are matmuls by a triangle of ones (`_cumsum_rows`).
 
   Args:
     logits: float32 [B, V].
@@ -39,17 +41,29 @@ def categorical(logits, seed):
   if num_blocks * block != vocab_size:
     weights = tf.pad(weights, [[0, 0], [0, num_blocks * block - vocab_size]])
   blocks = tf.reshape(weights, [batch_size, num_blocks, block])
-  block_cdf = tf.cumsum(tf.reduce_sum(blocks, axis=2), axis=1)
+  block_cdf = _cumsum_rows(tf.reduce_sum(blocks, axis=2))
   u = tf.random.stateless_uniform([batch_size, 1], seed) * block_cdf[:, -1:]
   # The first block whose cumulative weight exceeds u (the last if none does).
   chosen = tf.searchsorted(block_cdf[:, :-1], u, side="right")  # [B, 1]
   below = tf.where(chosen > 0,
                    tf.gather(block_cdf, tf.maximum(chosen - 1, 0),
                              batch_dims=1), 0.0)
-  inner_cdf = tf.cumsum(tf.gather(blocks, chosen[:, 0], batch_dims=1), axis=1)
+  inner_cdf = _cumsum_rows(tf.gather(blocks, chosen[:, 0], batch_dims=1))
   offset = tf.searchsorted(inner_cdf[:, :-1], u - below, side="right")
   # Rounding can only ever point past the vocabulary into the zero padding.
   return tf.minimum(chosen * block + offset, vocab_size - 1)[:, 0]
+
+
+def _cumsum_rows(x):
+  """tf.cumsum(x, axis=1) of a float32 [B, n] as x @ (upper triangle of ones).
+
+  TF's CPU Cumsum kernel scans each row with scalar code: it took 12% of
+  the sampler's time at V = 5,000 (blocks of 50, 100 blocks); the matmul
+  does n times the additions in vectorised kernels and is faster for these
+  small n. Each sum is the same up to float rounding (other order).
+  """
+  n = x.shape[-1]
+  return tf.matmul(x, tf.constant(np.triu(np.ones((n, n), np.float32))))
 
 
 def _block_size(vocab_size):

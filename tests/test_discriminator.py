@@ -103,3 +103,25 @@ def test_rollout_scorer_equals_prob_real_on_every_prefix():
                                d.prob_real(completions), rtol=1e-5)
   np.testing.assert_allclose(score(samples, config.seq_len),
                              d.prob_real(samples), rtol=1e-5)
+
+
+@pytest.mark.parametrize("layer_name,activation",
+                         [("highway_gate", tf.sigmoid),
+                          ("highway_transform", tf.nn.relu)])
+def test_highway_dense_equals_the_keras_layer_and_its_gradients(
+    dis_config, layer_name, activation):
+  """`_dense` (input gradient as (W dz^T)^T) is the layer, forward and back."""
+  d = discriminator_lib.Discriminator(dis_config)
+  layer = getattr(d, layer_name)
+  x = tf.random.stateless_normal([7, layer.units], [0, 3])
+  upstream = tf.random.stateless_normal([7, layer.units], [0, 4])
+  results = []
+  for fn in (layer, lambda x: discriminator_lib._dense(layer, x, activation)):
+    with tf.GradientTape() as tape:
+      tape.watch(x)
+      y = fn(x)
+      loss = tf.reduce_sum(y * upstream)
+    results.append([y] + tape.gradient(loss, [x, layer.kernel, layer.bias]))
+  for keras_value, ours in zip(*results):
+    np.testing.assert_allclose(ours.numpy(), keras_value.numpy(), atol=1e-5)
+  assert np.any(results[0][1].numpy() != 0)  # Gradients flow at all.
