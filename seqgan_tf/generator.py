@@ -25,10 +25,12 @@ def categorical(logits, seed):
   The same distribution as `tf.random.stateless_categorical` at temperature 1
   (the authors' `tf.multinomial`), about 2.5x as fast on a CPU: TF's
   multinomial kernel walks each row of V logits with scalar code, while here
-  the only full passes over [B, V] are vectorised: the row maxima, the
-  unnormalised exp(logit - max) and one sum per block of ~sqrt(V) of them.
+  the only full passes over [B, V] are vectorised: the softmax (one fused
+  oneDNN kernel on a CPU) and one sum per block of ~sqrt(V) probabilities.
   The draw then searches the block totals, and within the one chosen block.
   Both running sums are matmuls by a triangle of ones (`_cumsum_rows`).
+  At V = 5,000 on a 2-core AVX-512 EPYC the fused softmax sampled 10,000
+  sequences 27% faster than exp(logit - max) in three separate passes.
 
   Args:
     logits: float32 [B, V].
@@ -37,7 +39,7 @@ def categorical(logits, seed):
   batch_size, vocab_size = tf.shape(logits)[0], logits.shape[-1]
   block = _block_size(vocab_size)
   num_blocks = -(-vocab_size // block)
-  weights = tf.exp(logits - tf.reduce_max(logits, axis=1, keepdims=True))
+  weights = tf.nn.softmax(logits)
   if num_blocks * block != vocab_size:
     weights = tf.pad(weights, [[0, 0], [0, num_blocks * block - vocab_size]])
   blocks = tf.reshape(weights, [batch_size, num_blocks, block])
@@ -183,20 +185,30 @@ class Generator(keras.Model):
     return tf.stack([self._logits(h)
                      for h, _ in self.teacher_forcing_states(tokens)], axis=1)
 
-  def token_log_probs(self, tokens, temperature=1.0):
+  def token_log_probs(self, tokens, temperature=1.0, for_gradient=True):
     """log G(y_t | y_<t) of every token, float32 [B, T].
 
-    One fused cross-entropy per time step: each [B, V] block of logits is
-    read once while it is still in cache, and no [B, T, V] tensor is built.
+    One softmax per time step: each [B, V] block of logits is read while it
+    is still in cache, and no [B, T, V] tensor is built. For a gradient
+    (training) that is the fused cross-entropy, whose backward pass is
+    softmax - onehot. `for_gradient=False` (evaluation) takes a log-softmax
+    and gathers the targets instead: the same values, and under XLA on a
+    2-core AVX-512 EPYC NLL of 10,000 sequences took 0.69 s against 1.01 s
+    with the cross-entropy (a training batch is ~5% slower that way).
 
     Args:
       tokens: int32 [B, T].
       temperature: the softmax temperature (a Python float); 1 is G itself.
+      for_gradient: False where no gradient is taken.
     """
+    def log_probs(logits, targets):
+      if for_gradient:
+        return -tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=targets, logits=logits)
+      return tf.gather(tf.nn.log_softmax(logits), targets, batch_dims=1)
+
     return tf.stack([
-        -tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=tokens[:, t],
-            logits=_tempered(self._logits(h), temperature))
+        log_probs(_tempered(self._logits(h), temperature), tokens[:, t])
         for t, (h, _) in enumerate(self.teacher_forcing_states(tokens))
     ], axis=1)
 

@@ -217,7 +217,8 @@ def make_nll_fn(model, batch_size=256, temperature=1.0):
 
   @tf.function(jit_compile=xla.enabled())
   def chunk_nll(batch):
-    return -tf.reduce_sum(model.token_log_probs(batch, temperature))
+    return -tf.reduce_sum(model.token_log_probs(batch, temperature,
+                                                for_gradient=False))
 
   @tf.function(input_signature=[tf.TensorSpec([None, seq_len], tf.int32)])
   def nll(tokens):

@@ -75,10 +75,11 @@ def test_mle_loss_falls_on_tiny_data(gen_config):
   assert last < 0.5 * first
 
 
-def test_token_log_probs_match_log_softmax(gen_config):
+@pytest.mark.parametrize("for_gradient", [True, False])
+def test_token_log_probs_match_log_softmax(gen_config, for_gradient):
   g = generator_lib.Generator(gen_config)
   tokens = tf.constant([[1, 2, 3, 4, 5, 6]], tf.int32)
-  log_probs = g.token_log_probs(tokens).numpy()
+  log_probs = g.token_log_probs(tokens, for_gradient=for_gradient).numpy()
   logits = g(tokens).numpy()[0]
   direct = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
   np.testing.assert_allclose(log_probs[0], direct[np.arange(6), [1, 2, 3, 4, 5,
