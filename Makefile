@@ -30,7 +30,7 @@ DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAM
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
 SEEDS ?= 88,89,90
 
-.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test bench bench-bleu clean
+.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test bench bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,10 @@ test: install
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)
+
+# Op-by-op time of one phase, e.g. make profile FLAGS="--phase=sample".
+profile: install
+	$(PY) -m benchmarks.profile_ops $(FLAGS)
 
 bench-bleu: install
 	$(PY) -m benchmarks.bench_bleu $(POEMS)

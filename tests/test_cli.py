@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from seqgan_tf import oracle as oracle_lib
 from tests.conftest import tiny_generator_config
@@ -138,3 +139,13 @@ def test_evaluate_bleu(tmp_path):
   assert result.stdout.strip() == "BLEU-2 1.0000"
   missing = _run("experiments.evaluate", "--bleu=2", f"--samples={samples}")
   assert missing.returncode == 2 and "--bleu needs --references" in missing.stderr
+
+
+@pytest.mark.parametrize("phase,op", [("sample", "Softmax"),
+                                      ("d_step", "Conv2D")])
+def test_profile_ops_lists_the_ops_of_a_phase(phase, op):
+  result = _run("benchmarks.profile_ops", f"--phase={phase}", "--preset=smoke",
+                "--calls=1", "--top=50")
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert f"{phase} (fp32):" in result.stdout
+  assert op in result.stdout  # The phase's own kernels are attributed.
