@@ -7,7 +7,8 @@ analytic count of the matmul/convolution FLOPs, and its ratio to a large
 matmul of the same precision timed in the same process (the machine's
 practical peak; both the fp32 and the bf16 peak are measured and recorded).
 Writes save/bench/latest.json and a dated copy, for comparisons across
-commits; the JSON names the CPU and its bf16/AMX flags.
+commits; the JSON names the CPU and its bf16/AMX flags, and the environment
+variables set that change TF's threads or kernels (`ENVIRONMENT`).
 
   python -m benchmarks.bench                      # paper config, all phases
   python -m benchmarks.bench --precision=bf16     # bf16 matmuls (--precision)
@@ -51,6 +52,10 @@ FLAGS = flags.FLAGS
 # CPU flags that decide what bf16 costs: native bf16 dot products
 # (AVX512_BF16), tile matmuls (AMX), or neither (emulated).
 CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
+# Environment variables that change TF's threads or kernels, and with them
+# every time and the peak itself (one intra-op thread: a one-core peak).
+ENVIRONMENT = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+               "TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS", "OMP_NUM_THREADS")
 
 
 def generator_token_flops(g):
@@ -210,9 +215,12 @@ def main(argv):
   peak = peaks[FLAGS.precision]
   flops = phase_flops(config)
   cpu_model, cpu_flags = _cpu()
+  environment = {k: os.environ[k] for k in ENVIRONMENT if k in os.environ}
+  settings = " ".join(f"{k}={v}" for k, v in environment.items())
   print(f"device: {_device_name()} ({cpu_model}; {' '.join(cpu_flags)}); "
         f"TF {tf.__version__}; matmul peak fp32 {peaks['fp32']:.1f}, bf16 "
-        f"{peaks['bf16']:.1f} GFLOP/s; --precision={FLAGS.precision}")
+        f"{peaks['bf16']:.1f} GFLOP/s; --precision={FLAGS.precision}; "
+        f"environment: {settings or 'TF defaults'}")
   print(f"{'phase':16s} {'median s':>10s} {'GFLOP/s':>9s} {'of peak':>8s}")
   results = {}
   for phase in PHASES:
@@ -229,7 +237,8 @@ def main(argv):
     print(f"{phase:16s} {seconds:10.3f} {gflops:9.1f} {gflops / peak:8.1%}",
           flush=True)
   report = dict(phases=results, machine=_device_name(), cpu_model=cpu_model,
-                cpu_flags=cpu_flags, tf_version=tf.__version__,
+                cpu_flags=cpu_flags, environment=environment,
+                tf_version=tf.__version__,
                 commit=_commit(), precision=FLAGS.precision,
                 matmul_peak_gflop_s=peak, matmul_peaks_gflop_s=peaks,
                 preset=FLAGS.preset, repeats=FLAGS.repeats,

@@ -1,5 +1,6 @@
 """The entry points, run as a user would (subprocesses)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -139,6 +140,32 @@ def test_evaluate_bleu(tmp_path):
   assert result.stdout.strip() == "BLEU-2 1.0000"
   missing = _run("experiments.evaluate", "--bleu=2", f"--samples={samples}")
   assert missing.returncode == 2 and "--bleu needs --references" in missing.stderr
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_bench_records_the_precision_both_peaks_and_the_environment(
+    tmp_path, precision):
+  # Only the one setting below: none of the caller's thread or kernel settings.
+  env = {k: v for k, v in os.environ.items()
+         if not k.startswith(("TF_NUM_", "TF_ENABLE_ONEDNN", "XLA_", "OMP_"))}
+  result = subprocess.run(
+      [sys.executable, "-m", "benchmarks.bench", "--preset=smoke",
+       "--phases=mle_epoch,d_epoch", "--repeats=1",
+       f"--precision={precision}", f"--out_dir={tmp_path}"],
+      cwd=ROOT, capture_output=True, text=True, timeout=600,
+      env=dict(env, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="",
+               TF_NUM_INTEROP_THREADS="2"))
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert "environment: TF_NUM_INTEROP_THREADS=2" in result.stdout
+  with open(tmp_path / "latest.json") as f:
+    report = json.load(f)
+  assert report["precision"] == precision
+  assert set(report["phases"]) == {"mle_epoch", "d_epoch"}
+  assert report["matmul_peak_gflop_s"] == report["matmul_peaks_gflop_s"][
+      precision]
+  assert all(peak > 0 for peak in report["matmul_peaks_gflop_s"].values())
+  assert report["environment"] == {"TF_NUM_INTEROP_THREADS": "2"}
+  assert isinstance(report["cpu_flags"], list)
 
 
 @pytest.mark.parametrize("phase,op", [("sample", "Softmax"),
