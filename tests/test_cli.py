@@ -14,8 +14,10 @@ from tests.conftest import tiny_generator_config
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _run(*args):
-  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+def _run(*args, environ=None):
+  """`python -m args` in the project root; `environ` replaces os.environ."""
+  env = dict(os.environ if environ is None else environ,
+             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
   return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
                         capture_output=True, text=True, timeout=600)
 
@@ -146,15 +148,12 @@ def test_evaluate_bleu(tmp_path):
 def test_bench_records_the_precision_both_peaks_and_the_environment(
     tmp_path, precision):
   # Only the one setting below: none of the caller's thread or kernel settings.
-  env = {k: v for k, v in os.environ.items()
-         if not k.startswith(("TF_NUM_", "TF_ENABLE_ONEDNN", "XLA_", "OMP_"))}
-  result = subprocess.run(
-      [sys.executable, "-m", "benchmarks.bench", "--preset=smoke",
-       "--phases=mle_epoch,d_epoch", "--repeats=1",
-       f"--precision={precision}", f"--out_dir={tmp_path}"],
-      cwd=ROOT, capture_output=True, text=True, timeout=600,
-      env=dict(env, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="",
-               TF_NUM_INTEROP_THREADS="2"))
+  environ = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TF_NUM_", "TF_ENABLE_ONEDNN", "XLA_", "OMP_"))}
+  result = _run("benchmarks.bench", "--preset=smoke",
+                "--phases=mle_epoch,d_epoch", "--repeats=1",
+                f"--precision={precision}", f"--out_dir={tmp_path}",
+                environ=dict(environ, TF_NUM_INTEROP_THREADS="2"))
   assert result.returncode == 0, result.stderr[-3000:]
   assert "environment: TF_NUM_INTEROP_THREADS=2" in result.stdout
   with open(tmp_path / "latest.json") as f:
