@@ -86,11 +86,20 @@ class Generator(keras.Model):
   weights cast, products cast back); everything else stays float32.
   """
 
-  def __init__(self, config, name="generator"):
+  def __init__(self, config, name="generator", seed=None):
+    """Builds G with every weight drawn N(0, config.init_stddev).
+
+    Args:
+      config: `GeneratorConfig`.
+      name: the model's name (and its variables' scope).
+      seed: seeds the weights (a run passes its `--seed`: same seed, same
+        G); None draws the seed from numpy's global state, which
+        `keras.utils.set_random_seed` fixes.
+    """
     super().__init__(name=name)
     self.config = config
     vocab, emb, hidden = config.vocab_size, config.emb_dim, config.hidden_dim
-    init = keras.initializers.RandomNormal(stddev=config.init_stddev)
+    init = _normal_initializer(config.init_stddev, seed)
     self.embedding = self.add_weight(shape=(vocab, emb), initializer=init,
                                      name="embedding")
     self.kernel = self.add_weight(shape=(emb, 4 * hidden), initializer=init,
@@ -283,6 +292,25 @@ class Generator(keras.Model):
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
                                     self.config.seq_len, rng, temperature)
+
+
+def _normal_initializer(stddev, seed):
+  """An initializer whose every call is a fresh N(0, stddev) draw.
+
+  The authors draw each weight on its own (`init_matrix` per weight). A
+  Keras initializer fixes its seed when it is made and returns the same
+  values at every call, so one shared instance would make the kernel equal
+  the recurrent kernel; one numpy stream, read weight after weight, does not.
+  """
+  if seed is None:
+    seed = np.random.randint(2**31)
+  rng = np.random.default_rng(seed)
+
+  def initializer(shape, dtype=None):
+    del dtype  # Variables are float32; the draw is made in float64.
+    return rng.normal(0.0, stddev, shape).astype(np.float32)
+
+  return initializer
 
 
 def _tempered(logits, temperature):

@@ -37,9 +37,9 @@ class Trainer:
   def __init__(self, config):
     self.config = config.validate()
     gen_cfg, dis_cfg = config.generator, config.discriminator
-    keras.utils.set_random_seed(config.seed)  # Seeds the initialisers.
+    keras.utils.set_random_seed(config.seed)  # Seeds D's initialisers.
     self.rng = tf.random.Generator.from_seed(config.seed)
-    self.generator = generator_lib.Generator(gen_cfg)
+    self.generator = generator_lib.Generator(gen_cfg, seed=config.seed)
     self.discriminator = discriminator_lib.Discriminator(dis_cfg)
     self.rollout = rollout_lib.Rollout(self.generator,
                                        config.rollout_update_rate)

@@ -56,6 +56,27 @@ def test_weights_are_normal_with_config_stddev():
   assert abs(float(np.std(g.bias))) > 0  # Biases are drawn too, not zeros.
 
 
+def test_each_weight_is_its_own_draw():
+  """No weight repeats another's values (one shared seeded stream would)."""
+  g = generator_lib.Generator(tiny_generator_config(emb_dim=8, hidden_dim=8),
+                              seed=5)
+  flat = [w.numpy().ravel() for w in g.weights]
+  for i, first in enumerate(flat):
+    for second in flat[i + 1:]:
+      size = min(len(first), len(second))
+      assert not np.allclose(first[:size], second[:size])
+
+
+def test_same_seed_same_generator_other_seed_another():
+  config = tiny_generator_config()
+  weights = lambda seed: [w.numpy() for w in
+                          generator_lib.Generator(config, seed=seed).weights]
+  for same, again in zip(weights(88), weights(88)):
+    np.testing.assert_array_equal(same, again)
+  for same, other in zip(weights(88), weights(89)):
+    assert not np.allclose(same, other)
+
+
 def test_mle_loss_falls_on_tiny_data(gen_config):
   g = generator_lib.Generator(gen_config)
   data = tf.constant(np.arange(6 * 8).reshape(8, 6) % 12, tf.int32)

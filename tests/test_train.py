@@ -26,6 +26,17 @@ def test_mle_epoch_loss_falls():
   assert last < first
 
 
+def test_the_run_seed_fixes_the_initial_generator():
+  """--seed names G's initial weights: same seed, same G; another, another."""
+  weights = lambda seed: [w.numpy() for w in train.Trainer(
+      tiny_synthetic_config(seed=seed)).generator.weights]
+  for same, again in zip(weights(88), weights(88)):
+    np.testing.assert_array_equal(same, again)
+  assert not any(np.allclose(a, b) for a, b in zip(weights(88), weights(89)))
+  kernel, recurrent = weights(88)[1:3]
+  assert not np.allclose(kernel, recurrent)
+
+
 def test_mle_loss_is_the_mean_token_nll():
   """The MLE loss of the authors' pretrain_loss: a mean, not a sum."""
   config = tiny_synthetic_config()
