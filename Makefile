@@ -29,6 +29,9 @@ DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAM
 # make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
 SEEDS ?= 88,89,90
+# The oracle task's protocol: released (the authors' released code) or
+# paper_era (the code that made Table 1; see README, Table 1).
+PROTOCOL ?= released
 
 .PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test bench bench-bleu profile clean
 
@@ -47,10 +50,10 @@ run: install
 	$(PY) -m experiments.run --task=$(TASK) --recipe=$(RECIPE) --preset=$(PRESET) $(DATA) $(FLAGS)
 
 table1: install
-	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
 
 figure3: install
-	$(PY) -m experiments.study --study=figure3 --preset=$(PRESET) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.study --study=figure3 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
 
 # The paper's figures as PNG and SVG in save/figures/, from the runs of
 # make table1 / figure3 / poetry with the same PRESET (default cpu here).
@@ -58,10 +61,10 @@ figures: install
 	$(PY) -m experiments.figures --preset=$(if $(filter command line,$(origin PRESET)),$(PRESET),cpu) $(FLAGS)
 
 synthetic-seqgan: install
-	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) --protocol=$(PROTOCOL) $(ORACLE) $(FLAGS)
 
 synthetic-mle: install
-	$(PY) -m experiments.run --task=oracle --recipe=mle --preset=$(PRESET) $(ORACLE) $(FLAGS)
+	$(PY) -m experiments.run --task=oracle --recipe=mle --preset=$(PRESET) --protocol=$(PROTOCOL) $(ORACLE) $(FLAGS)
 
 # MLE, then SeqGAN; each updates save/poetry/$(PRESET)_results.md.
 poetry: install

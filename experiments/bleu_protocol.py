@@ -76,7 +76,8 @@ def study(sequences, orders, heldout_size, sizes, seed):
     scorer = bleu.BleuScorer(shuffled[:count], max(orders))
     for smoothing in (True, False):
       rows.append(dict(references=count, smoothing=smoothing, **{
-          f"bleu{n}": scorer.average_bleu(heldout, n, smoothing)
+          f"bleu{n}": scorer.average_bleu(
+              heldout, n, "method1" if smoothing else "nltk")
           for n in orders}))
       logging.info("%s", rows[-1])
   return rows

@@ -7,13 +7,17 @@ r"""Scores a file of token sequences: NLL-oracle, or BLEU-n against references.
       --vocab_size=5000 --seq_len=20 --g_emb_dim=32 --g_hidden_dim=32
 
   python -m experiments.evaluate --bleu=2 --references=test.txt --samples=FILE
+  python -m experiments.evaluate --bleu=3 --bleu_rule=nltk2016 \
+      --references=real.txt --samples=FILE      # the authors' PG-BLEU score
 
 For NLL-oracle the file holds one sequence per line, token ids separated by
 spaces, all of the oracle's length, so samples from any implementation can be
 scored against the same oracle. For BLEU both files hold one sequence per
 line, tokens separated by whitespace; the score is Texygen's: nltk's
 sentence_bleu (uniform weights, smoothing method1) of every sample against all
-references, averaged.
+references, averaged; --bleu_rule=nltk2016 scores as nltk <= 3.2.1 did without
+smoothing (the reward of the authors' PG-BLEU), --bleu_rule=nltk as nltk does
+today without smoothing.
 """
 
 import re
@@ -34,6 +38,13 @@ flags.DEFINE_string("samples", None, "File of sequences to score.")
 flags.DEFINE_integer("bleu", None, "Print BLEU-n against --references instead "
                      "of NLL-oracle.")
 flags.DEFINE_string("references", None, "Reference sequences for --bleu.")
+flags.DEFINE_enum("bleu_rule", "method1", list(bleu.RULES),
+                  "How --bleu counts an n-gram order without a match: "
+                  "method1, Texygen's (nltk's smoothing method1); nltk, "
+                  "today's nltk without smoothing (the score is 0); "
+                  "nltk2016, nltk <= 3.2.1 without smoothing, as the "
+                  "authors' PG-BLEU ran (the order is left out; 0 only "
+                  "without a matching unigram).")
 flags.DEFINE_enum("oracle", "paper", ["paper", "random"],
                   "The authors' oracle (downloaded) or a seeded random one.")
 flags.DEFINE_string("oracle_params", None, "Oracle pickle; overrides --oracle.")
@@ -91,11 +102,11 @@ def read_sequences(path, vocab_size, seq_len):
   return np.asarray(rows, np.int32)
 
 
-def bleu_of_files(samples_path, references_path, order):
+def bleu_of_files(samples_path, references_path, order, rule="method1"):
   references = [line.split() for line in read_lines(references_path,
                                                     "references")]
   samples = [line.split() for line in read_lines(samples_path, "samples")]
-  return bleu.BleuScorer(references, order).average_bleu(samples, order)
+  return bleu.BleuScorer(references, order).average_bleu(samples, order, rule)
 
 
 def main(argv):
@@ -109,8 +120,10 @@ def main(argv):
       if not FLAGS.references:
         raise ValueError("--bleu needs --references=FILE, the reference "
                          "sequences")
-      score = bleu_of_files(FLAGS.samples, FLAGS.references, FLAGS.bleu)
-      print(f"BLEU-{FLAGS.bleu} {score:.4f}")
+      score = bleu_of_files(FLAGS.samples, FLAGS.references, FLAGS.bleu,
+                            FLAGS.bleu_rule)
+      rule = "" if FLAGS.bleu_rule == "method1" else f" ({FLAGS.bleu_rule})"
+      print(f"BLEU-{FLAGS.bleu}{rule} {score:.4f}")
       return
     config = config_lib.GeneratorConfig(
         vocab_size=FLAGS.vocab_size, seq_len=FLAGS.seq_len,

@@ -35,7 +35,8 @@ def define_flags(default_task="oracle"):
       " ".join(tasks.describe(name) for name in tasks.TASKS))
   common.define_run_flags(tasks.PRESET_NAMES)
   common.define_config_flags(choices=dict(
-      recipe=recipes.names(), precision=list(config_lib.PRECISIONS)))
+      recipe=recipes.names(), precision=list(config_lib.PRECISIONS),
+      pgbleu_rule=list(config_lib.PGBLEU_RULES)))
   flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
       f"{name}: {recipes.describe(name)}" for name in recipes.names())
   flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.
@@ -54,8 +55,16 @@ def define_flags(default_task="oracle"):
 def run(flag_values):
   """Runs the experiment the flags describe; returns its results dict."""
   task_module = tasks.TASKS[flag_values.task]
+  protocol = flag_values.protocol
+  protocol_layer = getattr(task_module, "protocol_defaults", None)
+  if protocol != "released" and not protocol_layer:
+    raise ValueError(f"--protocol={protocol}: only the oracle task has "
+                     "protocols (Table 1's); drop the flag for --task="
+                     f"{flag_values.task}")
   common.apply_defaults(flag_values, {
-      **task_module.DEFAULTS, **task_module.PRESETS[flag_values.preset]})
+      **task_module.DEFAULTS, **task_module.PRESETS[flag_values.preset],
+      **(protocol_layer(protocol, flag_values.recipe, flag_values.preset)
+         if protocol_layer else {})})
   if flag_values.save_dir is None:
     flag_values.save_dir = task_module.SAVE_DIR
   common.check_writable(flag_values.save_dir, "save_dir")
@@ -64,11 +73,14 @@ def run(flag_values):
   task, overrides = task_module.build(flag_values)
   config = common.config_from_flags(flag_values, **overrides)
   run_dir = common.run_dir_of(flag_values)
+  labels = dict(Task=flag_values.task, Preset=flag_values.preset)
+  extra = {}
+  if protocol_layer:
+    labels["Protocol"] = extra["protocol"] = protocol
   results = experiment.Experiment(config, task, run_dir,
                                   overwrite=flag_values.overwrite,
                                   init_from=flag_values.init_from,
-                                  labels=dict(Task=flag_values.task,
-                                              Preset=flag_values.preset)).run()
+                                  labels=labels, extra_results=extra).run()
   logging.info("Results: %s", results)
   task_module.finish(flag_values, task)
   return results

@@ -15,6 +15,8 @@ import math
 
 # nltk's SmoothingFunction(epsilon=0.1).method1: zero matches count as 0.1.
 METHOD1_EPSILON = 0.1
+# How an n-gram order without a match counts (`BleuScorer.sentence_bleu`).
+RULES = ("method1", "nltk", "nltk2016")
 
 
 def _ngrams(tokens, n):
@@ -52,15 +54,19 @@ class BleuScorer:
     candidates = self._ref_lengths[max(0, i - 1):i + 1]
     return min(candidates, key=lambda r: (abs(r - hyp_len), r))
 
-  def sentence_bleu(self, hypothesis, n, smoothing=True):
+  def sentence_bleu(self, hypothesis, n, rule="method1"):
     """nltk.translate.bleu_score.sentence_bleu of one hypothesis.
 
     Args:
       hypothesis: a sequence of tokens.
       n: BLEU order, 1 <= n <= max_n; weights are uniform 1/n.
-      smoothing: nltk's method1 (Texygen's); False is nltk without
-        smoothing, where an order with no match makes the score 0 (nltk
-        returns ~1e-155 there, and warns).
+      rule: how an order without a matching n-gram counts (see `RULES`):
+        "method1", nltk's smoothing method1 (Texygen's); "nltk", today's
+        nltk without smoothing, where it makes the score 0 (nltk returns
+        ~1e-155 there, and warns); "nltk2016", nltk <= 3.2.1 without
+        smoothing, as the authors' PG-BLEU ran: such an order is left out
+        of the weighted log-sum (the weights are not renormalised), and
+        only a hypothesis without a matching unigram scores 0.
 
     Returns:
       float in [0, 1].
@@ -68,31 +74,36 @@ class BleuScorer:
     if not 1 <= n <= self.max_n:
       raise ValueError(f"BLEU-{n}: this scorer was built for orders "
                        f"1..{self.max_n}")
+    if rule not in RULES:
+      raise ValueError(f"BLEU rule {rule!r}: choose one of {', '.join(RULES)}")
     hypothesis = tuple(hypothesis)
-    precisions = []
+    log_sum = []
+    weight = 1.0 / n
     for order in range(1, n + 1):
       counts = collections.Counter(_ngrams(hypothesis, order))
       max_counts = self._max_counts[order]
       matches = sum(min(count, max_counts.get(ngram, 0))
                     for ngram, count in counts.items())
       total = max(1, sum(counts.values()))
-      if matches == 0 and (order == 1 or not smoothing):
-        return 0.0
-      precisions.append((matches or METHOD1_EPSILON) / total)
+      if matches == 0:
+        if order == 1 or rule == "nltk":
+          return 0.0
+        if rule == "nltk2016":
+          continue
+        matches = METHOD1_EPSILON
+      log_sum.append(weight * math.log(matches / total))
     hyp_len = len(hypothesis)
     ref_len = self._closest_ref_length(hyp_len)
     if hyp_len > ref_len:
       brevity = 1.0
     else:
       brevity = math.exp(1 - ref_len / hyp_len)
-    weight = 1.0 / n
-    return brevity * math.exp(math.fsum(weight * math.log(p)
-                                        for p in precisions))
+    return brevity * math.exp(math.fsum(log_sum))
 
-  def average_bleu(self, hypotheses, n, smoothing=True):
-    """Mean sentence BLEU-n over `hypotheses` (Texygen's BLEU-n)."""
+  def average_bleu(self, hypotheses, n, rule="method1"):
+    """Mean sentence BLEU-n over `hypotheses` (Texygen's BLEU-n by default)."""
     hypotheses = list(hypotheses)
     if not hypotheses:
       raise ValueError("BLEU needs at least one hypothesis")
-    return math.fsum(self.sentence_bleu(h, n, smoothing)
+    return math.fsum(self.sentence_bleu(h, n, rule)
                      for h in hypotheses) / len(hypotheses)

@@ -13,6 +13,8 @@ from typing import Tuple
 
 
 PRECISIONS = ("fp32", "bf16")
+# PG-BLEU's reward rules (`seqgan_tf.rewards.RULES`).
+PGBLEU_RULES = ("nltk2016", "nltk")
 
 
 def _require_precision(precision):
@@ -182,6 +184,10 @@ class SeqGANConfig:
       paper's 0.002), down to 0.
     pgbleu_order: PG-BLEU (recipe pgbleu): the reward is sentence BLEU of
       this order, uniform weights, no smoothing (the authors' BLEU-3).
+    pgbleu_rule: PG-BLEU: how an n-gram order without a match counts:
+      nltk2016 (nltk <= 3.2.1, which the authors ran: the order is left out,
+      only a sequence without a matching unigram scores 0) or nltk (nltk >=
+      3.2.2: any such order scores 0, a far sparser reward).
     pgbleu_references: PG-BLEU: the fraction of the training data used as
       BLEU references (1: all, the paper's "training data"; the authors'
       code took about 0.4).
@@ -213,6 +219,7 @@ class SeqGANConfig:
   ss_start: float = 1.0
   ss_decay: float = 0.002
   pgbleu_order: int = 3
+  pgbleu_rule: str = "nltk2016"
   pgbleu_references: float = 1.0
   sweep_temperatures: Tuple[float, ...] = ()
 
@@ -251,6 +258,9 @@ class SeqGANConfig:
                        f"{self.ss_decay}: need 0 <= ss_start <= 1 and "
                        "ss_decay >= 0")
     _require_positive("pgbleu_order", self.pgbleu_order)
+    if self.pgbleu_rule not in PGBLEU_RULES:
+      raise ValueError(f"--pgbleu_rule={self.pgbleu_rule}: choose one of "
+                       f"{', '.join(PGBLEU_RULES)}")
     if not 0 < self.pgbleu_references <= 1:
       raise ValueError(f"--pgbleu_references={self.pgbleu_references}: must "
                        "be in (0, 1]")
@@ -289,14 +299,17 @@ def to_dict(config):
 
 # Keys renamed since run directories were first written: old name -> new.
 _RENAMED = {"mode": "recipe"}
+# Fields whose default is not what a config written before the field
+# existed ran with: {field: the value such a config means}.
+_BEFORE_FIELD = {"pgbleu_rule": "nltk"}
 
 
 def from_dict(values, cls=None):
   """A config from `to_dict`'s output, also as older versions wrote it.
 
-  Renamed keys take their new name, and fields added since take their
-  defaults (a new field's default is always the old behaviour), so an old
-  run directory's config.json still matches the run that wrote it.
+  Renamed keys take their new name, and fields added since take the value
+  that meant the old behaviour (their default, or `_BEFORE_FIELD`'s), so an
+  old run directory's config.json still matches the run that wrote it.
 
   Raises:
     ValueError: a key no version of the config has.
@@ -304,6 +317,9 @@ def from_dict(values, cls=None):
   cls = cls or SeqGANConfig
   values = {_RENAMED.get(k, k): v for k, v in values.items()}
   fields = {f.name: f for f in dataclasses.fields(cls)}
+  for name, old_value in _BEFORE_FIELD.items():
+    if name in fields and name not in values:
+      values[name] = old_value
   unknown = sorted(set(values) - set(fields))
   if unknown:
     raise ValueError(f"unknown config keys {unknown} for {cls.__name__}")

@@ -43,6 +43,8 @@ class Experiment:
       instead of pre-training G itself (see `pretrained_checkpoint`).
     labels: {name: value} shown beside the config in TensorBoard's hparams
       dashboard: `Task` and `Preset` (see `summaries.RUN_HPARAMS`).
+    extra_results: {name: value} more entries of results.json (e.g. the
+      protocol whose defaults the run took).
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -51,7 +53,7 @@ class Experiment:
   """
 
   def __init__(self, config, task, run_dir, overwrite=False, init_from=None,
-               labels=None):
+               labels=None, extra_results=None):
     self.config = config.validate()
     self.task = task
     check_sizes(config, task.num_real)
@@ -113,10 +115,12 @@ class Experiment:
         layout=summaries.layout(task.metric_names),
         describe=describe,
         results=dict(recipe=config.recipe, **getattr(task, "data_stats", {}),
-                     **(dict(init_from=init_from) if init_from else {})),
+                     **(dict(init_from=init_from) if init_from else {}),
+                     **(extra_results or {})),
         start_from=(pretrained_checkpoint(init_from, config, task)
                     if init_from else None),
         final_extras=temperature_sweep,
+        best_metric=getattr(task, "best_metric", None),
         files=({export.VOCAB_FILE: json.dumps(task.vocab_json(),
                                                ensure_ascii=False) + "\n"}
                if hasattr(task, "vocab_json") else {}))

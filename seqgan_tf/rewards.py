@@ -11,23 +11,37 @@ import numpy as np
 import tensorflow as tf
 
 
+# How an n-gram order without a match counts (see `seqgan_tf.bleu.RULES`).
+RULES = ("nltk2016", "nltk")
+
+
 class BleuReward:
   """Sentence BLEU-n of equal-length token sequences, as a tensor function.
 
   nltk's `sentence_bleu` with uniform weights and no smoothing (the authors'
-  PG-BLEU): the geometric mean of the clipped 1..n-gram precisions, where
-  an n-gram's count is clipped by its largest count in any one reference,
-  and 0 when any precision is 0. Every sequence and reference has the same
-  length T, so the brevity penalty is 1.
+  PG-BLEU): the clipped 1..n-gram precisions p_i, where an n-gram's count is
+  clipped by its largest count in any one reference, combined as
+  exp(sum_i log(p_i) / n). Every sequence and reference has the same length
+  T, so the brevity penalty is 1. Orders with p_i = 0 count by `rule`:
+
+  - "nltk2016", nltk <= 3.2.1, which the authors ran in 2016: they are left
+    out of the sum (the weights are not renormalised), and only p_1 = 0
+    scores 0. On oracle samples nearly every sequence earns a reward.
+  - "nltk", nltk >= 3.2.2: any p_i = 0 scores 0, a much sparser reward.
 
   Args:
     references: int [R, T] token ids.
     order: n, the largest n-gram order (weights 1/n each).
     vocab_size: tokens are in [0, vocab_size); an n-gram becomes one int64
       key, so vocab_size ** order must stay below 2 ** 63.
+    rule: "nltk2016" or "nltk", as above.
   """
 
-  def __init__(self, references, order, vocab_size):
+  def __init__(self, references, order, vocab_size, rule="nltk2016"):
+    if rule not in RULES:
+      raise ValueError(f"--pgbleu_rule={rule}: choose one of "
+                       f"{', '.join(RULES)}")
+    self.rule = rule
     references = np.asarray(references, np.int64)
     if references.ndim != 2 or not len(references):
       raise ValueError("BLEU rewards need references of shape [R, T], R >= 1")
@@ -79,5 +93,10 @@ class BleuReward:
       # n-gram's occurrences, its clipped count.
       clipped = tf.reduce_sum(tf.minimum(counts, allowed) / counts, axis=1)
       log_precisions.append(tf.math.log(clipped / keys.shape[1]))
-    # exp(-inf) = 0: a zero precision gives BLEU 0, as without smoothing.
-    return tf.exp(tf.add_n(log_precisions) / self.order)
+    if self.rule == "nltk":
+      # exp(-inf) = 0: any zero precision gives BLEU 0.
+      return tf.exp(tf.add_n(log_precisions) / self.order)
+    # nltk 3.2.1: a zero precision's term is dropped, p_1 = 0 scores 0.
+    kept = [tf.where(tf.math.is_finite(p), p, 0.0) for p in log_precisions]
+    score = tf.exp(tf.add_n(kept) / self.order)
+    return tf.where(tf.math.is_finite(log_precisions[0]), score, 0.0)

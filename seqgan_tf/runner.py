@@ -33,7 +33,8 @@ from seqgan_tf import summaries
 # phases. Checkpoints written before recipes existed (commit 068362a) carry
 # no `layout` and number the phases of the fixed SeqGAN schedule instead.
 LEGACY_LAYOUT, LAYOUT = 1, 2
-_LAYOUT_KEY = "layout/.ATTRIBUTES/VARIABLE_VALUE"
+# Checkpoint objects that older checkpoints lack: restored when present.
+_ADDED_SINCE = ("layout", "best_value", "best_step")
 
 
 RunDirError = files.RunDirError
@@ -115,6 +116,10 @@ class RunSpec:
       vocabulary that decodes its samples.
     write_media: `write_media(writer, step, samples)` writes more
       summaries of an evaluation's samples (images, audio); None for none.
+    best_metric: a metric, lower is better, whose lowest value over the
+      evaluations of the last G phase (the method's own training, as the
+      authors' `best_score`) goes to results.json as `<metric>_best`, with
+      its G epoch; None for none.
   """
   config_json: dict
   evaluate: Callable
@@ -137,6 +142,7 @@ class RunSpec:
   show_samples: Optional[Callable] = None
   files: dict = dataclasses.field(default_factory=dict)
   write_media: Optional[Callable] = None
+  best_metric: Optional[str] = None
 
 
 def checkpoint_paths(directory):
@@ -173,13 +179,13 @@ class Runner:
     self.phase = tf.Variable(0, dtype=tf.int64, trainable=False)
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)  # In phase.
     self.layout = tf.Variable(LEGACY_LAYOUT, dtype=tf.int64, trainable=False)
-    self.checkpoint = tf.train.Checkpoint(
-        phase=self.phase, epoch=self.epoch, layout=self.layout,
-        **checkpoint_items)
-    # A legacy checkpoint has no `layout`: restored through this one, every
-    # object still has to match.
-    self._legacy_checkpoint = tf.train.Checkpoint(
-        phase=self.phase, epoch=self.epoch, **checkpoint_items)
+    # The lowest `spec.best_metric` seen in the last G phase, and its step.
+    self.best_value = tf.Variable(math.inf, dtype=tf.float64, trainable=False)
+    self.best_step = tf.Variable(-1, dtype=tf.int64, trainable=False)
+    self._items = dict(phase=self.phase, epoch=self.epoch, layout=self.layout,
+                       best_value=self.best_value, best_step=self.best_step,
+                       **checkpoint_items)
+    self.checkpoint = tf.train.Checkpoint(**self._items)
     self.checkpoint_dir = os.path.join(self.run_dir, "checkpoints")
     self.manager = None  # Made once the run directory is locked.
     self.writer = None
@@ -242,14 +248,20 @@ class Runner:
     return checkpoint_paths(self.checkpoint_dir)
 
   def _restore_one(self, path):
-    """Restores `path`; raises if it is damaged or of another model."""
-    legacy = _LAYOUT_KEY not in dict(tf.train.list_variables(path))
-    target = self._legacy_checkpoint if legacy else self.checkpoint
+    """Restores `path`; raises if it is damaged or of another model.
+
+    Objects added to checkpoints since `path` was written keep their
+    initial values; every other object has to match.
+    """
+    saved = {key.split("/")[0] for key, _ in tf.train.list_variables(path)}
+    target = tf.train.Checkpoint(**{
+        name: item for name, item in self._items.items()
+        if name in saved or name not in _ADDED_SINCE})
     target.restore(path).assert_existing_objects_matched()
-    if legacy:
+    # Number new checkpoints after the restored ones, never over them.
+    self.checkpoint.save_counter.assign(target.save_counter)
+    if "layout" not in saved:  # From before recipes (see LEGACY_LAYOUT).
       self.phase.assign(self.spec.legacy_phase(int(self.phase)))
-      # Number new checkpoints after the legacy ones, never over them.
-      self.checkpoint.save_counter.assign(self._legacy_checkpoint.save_counter)
 
   def _restore(self):
     """Restores the newest checkpoint that restores; None if there is none.
@@ -369,6 +381,11 @@ class Runner:
     if first_epoch == 0 and phase.on_start:
       phase.on_start()
     g_phases = [p for p in self.phases if p.first_step is not None]
+    if first_epoch == 0 and phase is g_phases[-1]:
+      # The best of the method's own phase, not of a pre-training before it
+      # (which a branched run restores with its checkpoint).
+      self.best_value.assign(math.inf)
+      self.best_step.assign(-1)
     if first_epoch == 0 and phase.first_step is not None:
       with self.writer.as_default(step=phase.first_step):
         tf.summary.text(summaries.PHASE_TEXT,
@@ -388,12 +405,32 @@ class Runner:
           metrics, _ = self._evaluate(step, f"{phase.name} epoch {epoch}",
                                       self.spec.eval_samples)
           headline = dict(list(metrics.items())[:1])  # NLL-oracle, BLEU-n.
+          if phase is g_phases[-1]:
+            self._track_best(metrics, step)
       else:
         step, logged = epoch, values
       timer.stop()
       progress.write_scalars(self.writer, step, logged, self.spec.describe)
       timer.log(epoch + 1, **values, **headline)
       self._end_epoch(phase_index, epoch + 1, phase.epochs)
+
+  def _track_best(self, metrics, step):
+    name = self.spec.best_metric
+    if name is None or not metrics[name] < float(self.best_value):
+      return
+    self.best_value.assign(metrics[name])
+    self.best_step.assign(step)
+    logging.info("Lowest %s of this phase so far: %.4f at G epoch %d", name,
+                 metrics[name], step)
+
+  def _best_results(self):
+    """results.json's `<metric>_best` and `<metric>_best_epoch`, if any."""
+    name = self.spec.best_metric
+    if name is None or int(self.best_step) < 0:
+      return {}
+    return {f"{name}_best": float(self.best_value),
+            f"{name}_best_epoch": int(self.best_step),
+            "best_eval_samples": self.spec.eval_samples}
 
   def run(self):
     """Runs (or resumes) every phase, then the final evaluation.
@@ -460,6 +497,7 @@ class Runner:
                    epochs=final_step,
                    wall_seconds_this_start=time.monotonic() - started,
                    **{f"{k}_final": v for k, v in metrics.items()},
+                   **self._best_results(),
                    **self.spec.final_extras(self.writer))
     files.write_atomic(results_path, json.dumps(results, indent=2) + "\n")
     self._save(self.done, 0)

@@ -85,7 +85,8 @@ HEADLINE_METRICS = ("nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4",
 # What a reader filters by besides the config. Capitalised, these sort
 # before the config's fields, and the hparams dashboard shows the first
 # ones: which task, method, preset, seed and data (`data_label`).
-RUN_HPARAMS = ("Data", "Preset", "Recipe", "Seed", "Task", "init_from")
+RUN_HPARAMS = ("Data", "Preset", "Protocol", "Recipe", "Seed", "Task",
+               "init_from")
 TASK_HPARAMS = ("data.oracle", "data.oracle_seed", "data.oracle_stddev",
                 "data.sha256", "data.test_size", "data.data_file",
                 "data.sequences", "data.train", "data.test", "data.heldout",

@@ -46,6 +46,31 @@ def tiny_oracle_task(config, **kwargs):
   return tasks.OracleTask(config, params, description, **kwargs)
 
 
+def nltk_3_2_1_sentence_bleu(references, hypothesis, n):
+  """nltk 3.2.1's sentence_bleu, uniform weights, no smoothing function.
+
+  The authors ran PG-BLEU in 2016 with nltk <= 3.2.1. That nltk cannot be
+  installed beside the nltk >= 3.8 the other tests compare with (one
+  version per environment), so this transcribes 3.2.1's `corpus_bleu` for
+  one hypothesis on today's `modified_precision`, `closest_ref_length` and
+  `brevity_penalty`, which compute the same quantities: 0 only when no
+  unigram matches; otherwise orders without a match are left out of the
+  weighted log-sum, whose weights are not renormalised.
+  """
+  import math  # pylint: disable=g-import-not-at-top
+  from nltk.translate import bleu_score as nltk_bleu  # pylint: disable=g-import-not-at-top
+  weights = [1.0 / n] * n
+  precisions = [nltk_bleu.modified_precision(references, hypothesis, i)
+                for i in range(1, n + 1)]
+  if precisions[0].numerator == 0:
+    return 0
+  hyp_len = len(hypothesis)
+  brevity = nltk_bleu.brevity_penalty(
+      nltk_bleu.closest_ref_length(references, hyp_len), hyp_len)
+  return brevity * math.exp(math.fsum(
+      w * math.log(p) for w, p in zip(weights, precisions) if p.numerator))
+
+
 @pytest.fixture
 def gen_config():
   return tiny_generator_config()

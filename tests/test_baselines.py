@@ -9,9 +9,11 @@ import tensorflow as tf
 
 from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import generator as generator_lib
+from seqgan_tf import recipes
 from seqgan_tf import rewards
 from seqgan_tf import train
 from seqgan_tf.recipes import ss
+from tests.conftest import nltk_3_2_1_sentence_bleu
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 
@@ -64,23 +66,29 @@ def test_true_input_probability_falls_by_the_decay_to_zero():
       1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
 
 
-def test_bleu_reward_is_nltk_sentence_bleu_and_one_for_a_reference():
+@pytest.mark.parametrize("rule", ["nltk", "nltk2016"])
+def test_bleu_reward_is_nltk_sentence_bleu_and_one_for_a_reference(rule):
   rng = np.random.default_rng(0)
   references = rng.integers(0, 6, size=[20, 7])
-  hypotheses = rng.integers(0, 6, size=[30, 7])
-  reward = rewards.BleuReward(references, order=3, vocab_size=6)
+  hypotheses = rng.integers(0, 12, size=[30, 7])
+  reward = rewards.BleuReward(references, order=3, vocab_size=12, rule=rule)
   got = reward(tf.constant(hypotheses, tf.int32)).numpy()
+  refs, hyps = [list(r) for r in references], [list(h) for h in hypotheses]
   with warnings.catch_warnings():  # nltk warns about zero counts.
     warnings.simplefilter("ignore")
-    want = [bleu_score.sentence_bleu([list(r) for r in references], list(h),
-                                     weights=(1 / 3,) * 3)
-            for h in hypotheses]
+    want = [bleu_score.sentence_bleu(refs, h, weights=(1 / 3,) * 3)
+            if rule == "nltk" else nltk_3_2_1_sentence_bleu(refs, h, 3)
+            for h in hyps]
   np.testing.assert_allclose(got, want, atol=1e-6)
   np.testing.assert_allclose(
       reward(tf.constant(references[:5], tf.int32)).numpy(), 1.0, rtol=1e-6)
-  no_match = np.full([1, 7], 5)  # 5 5 5 ...: its 2-grams are not in any ref.
-  one_ref = rewards.BleuReward([[0, 1, 2, 3, 4, 0, 1]], 3, 6)
-  assert float(one_ref(tf.constant(no_match, tf.int32))[0]) == 0.0
+  no_unigram = np.full([1, 7], 11)  # Token 11 is in no reference.
+  assert float(reward(tf.constant(no_unigram, tf.int32))[0]) == 0.0
+  no_bigram = np.array([[0, 5, 5, 5, 5, 5, 5]])  # Only the 0 is in the ref.
+  one_ref = rewards.BleuReward([[0, 1, 2, 3, 4, 0, 1]], 3, 6, rule=rule)
+  score = float(one_ref(tf.constant(no_bigram, tf.int32))[0])
+  # One unigram of seven matches: 0 today, (1/7) ** (1/3) by nltk 3.2.1.
+  assert score == (0.0 if rule == "nltk" else pytest.approx((1 / 7) ** (1 / 3)))
 
 
 def test_random_recipe_trains_nothing(tmp_path):
@@ -125,3 +133,37 @@ def test_temperature_sweep_lands_in_the_results(tmp_path):
              for row in sweep)
   # A colder G samples likelier sequences of its own, farther from uniform.
   assert sweep[0]["nll_test"] != sweep[1]["nll_test"]
+
+
+def test_scheduled_sampling_traces_its_epoch_once(tmp_path):
+  """omega changes every epoch; the epoch's graph must not be traced again."""
+  config = tiny_synthetic_config(recipe="ss", pretrain_g_epochs=0,
+                                 adversarial_epochs=4, ss_decay=0.1)
+  experiment = experiment_lib.Experiment(config, _task(config), str(tmp_path))
+  experiment.run()
+  epoch_fn = experiment.trainer.scheduled_sampling_epoch
+  assert epoch_fn.experimental_get_tracing_count() == 1
+
+
+def test_constant_reward_control_rewards_one_and_sharpens_g():
+  config = tiny_synthetic_config(recipe="constant", pretrain_g_epochs=0,
+                                 adversarial_epochs=15)
+  context = recipes.Context(train.Trainer(config), config,
+                            tf.Variable(_data(config, 32)))
+  phases = recipes.build("constant", context)
+  assert [p.name for p in phases] == ["g-pretrain", "constant-reward"]
+  trainer = context.trainer
+  d_before = [w.numpy() for w in trainer.discriminator.weights]
+
+  def own_nll():  # G's NLL of its own fresh samples: its entropy, roughly.
+    samples = trainer.generate(512, tf.random.Generator.from_seed(6))
+    return -float(tf.reduce_mean(trainer.generator.token_log_probs(samples)))
+
+  before = own_nll()
+  phases[1].on_start()
+  for epoch in range(config.adversarial_epochs):
+    values = phases[1].run_epoch(epoch)
+    assert values["train_g/mean_reward"] == 1.0
+  assert own_nll() < before  # Reward 1 only sharpens G.
+  for b, a in zip(d_before, trainer.discriminator.weights):
+    np.testing.assert_array_equal(b, a.numpy())  # No D in this control.

@@ -3,6 +3,7 @@ import random
 import pytest
 
 from seqgan_tf import bleu
+from tests.conftest import nltk_3_2_1_sentence_bleu
 
 nltk_bleu = pytest.importorskip("nltk.translate.bleu_score")
 
@@ -45,7 +46,7 @@ def test_unsmoothed_matches_nltk_without_smoothing(seed):
       for hypothesis in hypotheses:
         expected = nltk_bleu.sentence_bleu(
             references, hypothesis, weights=tuple(1.0 / n for _ in range(n)))
-        assert scorer.sentence_bleu(hypothesis, n, smoothing=False) == (
+        assert scorer.sentence_bleu(hypothesis, n, rule="nltk") == (
             pytest.approx(expected, abs=1e-9))
 
 
@@ -87,3 +88,31 @@ def test_bad_orders_are_rejected():
     bleu.BleuScorer([["a"]], max_n=2).sentence_bleu(["a"], 3)
   with pytest.raises(ValueError, match="at least one reference"):
     bleu.BleuScorer([], max_n=2)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nltk2016_rule_matches_nltk_3_2_1(seed):
+  rng = random.Random(seed)
+  references = _random_corpus(rng, 15, 8, 3, 9)
+  # nltk 3.2.1 fails on a hypothesis shorter than n (Fraction(0, 0)).
+  hypotheses = _random_corpus(rng, 40, 8, 4, 10)
+  scorer = bleu.BleuScorer(references, max_n=4)
+  dense = 0
+  for n in range(1, 5):
+    for hypothesis in hypotheses:
+      expected = nltk_3_2_1_sentence_bleu(references, hypothesis, n)
+      got = scorer.sentence_bleu(hypothesis, n, rule="nltk2016")
+      assert got == pytest.approx(expected, abs=1e-9)
+      # Where today's rule gives 0 the 2016 rule need not: the sparse and
+      # the dense reward of PG-BLEU.
+      dense += got > 0 and scorer.sentence_bleu(hypothesis, n, "nltk") == 0
+  assert dense > 0
+
+
+def test_nltk2016_rule_is_zero_only_without_a_matching_unigram():
+  scorer = bleu.BleuScorer([list("abcd")], max_n=3)
+  assert scorer.sentence_bleu(list("xyzw"), 3, rule="nltk2016") == 0
+  # "a" matches, no bigram or trigram does: exp(1/3 log 1/4).
+  assert scorer.sentence_bleu(list("axyz"), 3, rule="nltk2016") == (
+      pytest.approx(0.25 ** (1 / 3), abs=1e-12))
+  assert scorer.sentence_bleu(list("axyz"), 3, rule="nltk") == 0

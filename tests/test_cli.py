@@ -144,6 +144,22 @@ def test_evaluate_bleu(tmp_path):
   assert missing.returncode == 2 and "--bleu needs --references" in missing.stderr
 
 
+def test_evaluate_bleu_by_the_2016_rule(tmp_path):
+  references = tmp_path / "refs.txt"
+  references.write_text("a b c d\nb c d e\n")
+  samples = tmp_path / "samples.txt"
+  samples.write_text("a x y z\na b c d\n")  # Only one unigram matches.
+  scores = {}
+  for rule in ("nltk", "nltk2016"):
+    result = _run("experiments.evaluate", "--bleu=3", f"--bleu_rule={rule}",
+                  f"--references={references}", f"--samples={samples}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    scores[rule] = result.stdout.strip()
+  # The mean of 0 (or (1/4) ** (1/3) by nltk 3.2.1) and 1.
+  assert scores["nltk"] == "BLEU-3 (nltk) 0.5000"
+  assert scores["nltk2016"] == f"BLEU-3 (nltk2016) {(1 + 0.25 ** (1 / 3)) / 2:.4f}"
+
+
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_bench_records_the_precision_both_peaks_and_the_environment(
     tmp_path, precision):

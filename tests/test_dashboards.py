@@ -100,7 +100,8 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
   assert {"Task", "Preset", "Seed", "Data", "data.data_file",
           "data.split_seed"} <= names
   # Sorted by name, the run's identity comes first in the dashboard.
-  assert sorted(names)[:5] == ["Data", "Preset", "Recipe", "Seed", "Task"]
+  assert sorted(names)[:6] == ["Data", "Preset", "Protocol", "Recipe", "Seed",
+                             "Task"]
 
 
 def test_every_task_description_is_declared(tmp_path):

@@ -60,7 +60,12 @@ def uninterrupted(tmp_path_factory):
   _run_to_end(save_dir)
   run_dir = os.path.join(save_dir, "smoke_seqgan")
   with open(os.path.join(run_dir, "results.json")) as f:
-    return json.load(f)["nll_oracle_final"], _nll_curve(run_dir)
+    results = json.load(f)
+  return results["nll_oracle_final"], _nll_curve(run_dir), _best(results)
+
+
+def _best(results):
+  return results["nll_oracle_best"], results["nll_oracle_best_epoch"]
 
 
 @pytest.mark.parametrize("after_line", [
@@ -75,10 +80,12 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path, uninterrupted,
   assert "Resumed from" in log
   run_dir = os.path.join(str(tmp_path), "smoke_seqgan")
   with open(os.path.join(run_dir, "results.json")) as f:
-    final = json.load(f)["nll_oracle_final"]
-  reference_final, reference_curve = uninterrupted
-  assert final == reference_final
+    results = json.load(f)
+  reference_final, reference_curve, reference_best = uninterrupted
+  assert results["nll_oracle_final"] == reference_final
   assert _nll_curve(run_dir) == reference_curve
+  # The best of the adversarial phase so far is in the checkpoint.
+  assert _best(results) == reference_best
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])

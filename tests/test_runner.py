@@ -120,8 +120,8 @@ def test_mle_recipe_continues_pretraining_without_d(tmp_path):
 def test_unknown_recipe_is_refused():
   config = tiny_synthetic_config(recipe="gumbel")
   with pytest.raises(ValueError, match="--recipe=gumbel: no such training "
-                     "method; choose one of mle, pgbleu, pretrain, random, "
-                     "seqgan, ss"):
+                     "method; choose one of constant, mle, pgbleu, pretrain, "
+                     "random, seqgan, ss"):
     _experiment(config, "unused")
 
 

@@ -38,7 +38,62 @@ PRESETS = {
 }
 
 
+# Table 1 was made by the authors' paper-era code (MLE_SeqGAN/, pg_bleu/,
+# schedule_sampling/ in their history, e.g. commit 149b789), not by the
+# released sequence_gan.py that the presets follow. Its schedules at the
+# paper preset, as {recipe: (MLE epochs, then epochs of the method)}:
+PAPER_ERA_SCHEDULES = dict(
+    seqgan=(240, 800), constant=(240, 800), pretrain=(240, 0),
+    mle=(240, 110),  # pretrain_experiment.py: 350 MLE epochs in all.
+    pgbleu=(200, 800), ss=(0, 300))
+PROTOCOLS = ("released", "paper_era")
+
+
+def protocol_defaults(protocol, recipe, preset):
+  """{flag: value}: the protocol's layer of defaults over the preset's.
+
+  "released" adds nothing. "paper_era" sets what the paper-era code did:
+  G's Adam at TF's default learning rate 1e-3 ("ignore learning rate"),
+  NLL-oracle after every epoch, PG-BLEU with one rollout per prefix and a
+  random 40% of the data as references, scheduled sampling from scratch
+  with omega 0.998 at its first epoch; at the paper preset also its
+  schedules (`PAPER_ERA_SCHEDULES`). At another preset the preset's lengths
+  stay, and scheduled sampling trains as many epochs as the others' MLE and
+  method epochs together. Results name the lowest NLL-oracle seen in the
+  method's training (`nll_oracle_best`), which is what Table 1 reports for
+  SeqGAN, PG-BLEU and SS (the authors' `best_score`).
+
+  Raises:
+    ValueError: an unknown protocol.
+  """
+  if protocol not in PROTOCOLS:
+    raise ValueError(f"--protocol={protocol}: choose one of "
+                     f"{', '.join(PROTOCOLS)}")
+  if protocol == "released":
+    return {}
+  values = dict(g_learning_rate=0.001, eval_every=1)
+  if recipe == "pgbleu":
+    values.update(rollout_num=1, pgbleu_references=0.4)
+  if recipe == "ss":
+    values.update(ss_start=0.998)
+  if preset == "paper":
+    if recipe in PAPER_ERA_SCHEDULES:
+      pretrain, epochs = PAPER_ERA_SCHEDULES[recipe]
+      values.update(pretrain_g_epochs=pretrain, adversarial_epochs=epochs)
+  elif recipe == "ss":
+    lengths = common.config_from_values(PRESETS[preset])
+    values.update(pretrain_g_epochs=0, adversarial_epochs=(
+        lengths.pretrain_g_epochs + lengths.adversarial_epochs))
+  return values
+
+
 def define_flags():
+  flags.DEFINE_enum("protocol", "released", list(PROTOCOLS),
+                    "released: the defaults of the authors' released "
+                    "sequence_gan.py; paper_era: those of the code that made "
+                    "Table 1 (G's lr 1e-3, evaluation every epoch, its "
+                    "schedules at the paper preset, PG-BLEU's rollouts and "
+                    "references, SS from scratch); see the README.")
   flags.DEFINE_enum("oracle", "paper", ["paper", "random"],
                     "paper: the authors' oracle pickle from --oracle_dir; "
                     "random: drawn N(0, oracle_stddev) from --oracle_seed.")

@@ -7,6 +7,7 @@ runner does the rest: checkpoints, evaluation, resume. To add a method, write
 one module here and add one line to `RECIPES`.
 """
 
+from seqgan_tf.recipes import constant
 from seqgan_tf.recipes import mle
 from seqgan_tf.recipes import pgbleu
 from seqgan_tf.recipes import pretrain
@@ -22,6 +23,7 @@ RECIPES = {
     "pgbleu": pgbleu,
     "random": untrained,
     "pretrain": pretrain,
+    "constant": constant,
 }
 
 # Checkpoints written before recipes existed (commit 068362a) numbered the

@@ -1,8 +1,8 @@
 """pgbleu: SeqGAN's policy gradient and rollouts with BLEU in place of D.
 
 The reward of a completed sequence is its sentence BLEU (`pgbleu_order`,
-no smoothing) against the training data (`pgbleu_references` of it); no D is
-trained. Rollouts, g-steps and the beta update are SeqGAN's.
+no smoothing, zero orders counted by `pgbleu_rule`) against the training
+data (`pgbleu_references` of it); no D is trained. Rollouts, g-steps and the beta update are SeqGAN's.
 """
 
 import dataclasses
@@ -33,7 +33,8 @@ class _LazyBleu:
       count = math.ceil(cfg.pgbleu_references * len(data))
       chosen = np.random.default_rng(cfg.seed).permutation(len(data))[:count]
       self.score = rewards.BleuReward(data[np.sort(chosen)], cfg.pgbleu_order,
-                                      cfg.generator.vocab_size)
+                                      cfg.generator.vocab_size,
+                                      cfg.pgbleu_rule)
 
   def __call__(self, samples):
     del samples  # The score of a rollout depends on its tokens alone.

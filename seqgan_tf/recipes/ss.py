@@ -6,6 +6,8 @@ falls by `ss_decay` every epoch (the paper: 0.002). The authors' code drew one
 coin per run instead, so its runs were plain MLE; see the README.
 """
 
+import tensorflow as tf
+
 from seqgan_tf import runner
 from seqgan_tf.recipes import common
 
@@ -20,7 +22,10 @@ def phases(context):
 
   def run_epoch(epoch):
     omega = true_input_prob(cfg, epoch)
-    loss = float(trainer.scheduled_sampling_epoch(data, omega))
+    # A tensor, not a Python float: a new float would trace a new graph
+    # every epoch.
+    loss = float(trainer.scheduled_sampling_epoch(
+        data, tf.constant(omega, tf.float32)))
     return {"train_g/ss_loss": loss, "train_g/true_input_prob": omega}
 
   return [common.pretrain_generator(context),
