@@ -299,9 +299,16 @@ def to_dict(config):
 
 # Keys renamed since run directories were first written: old name -> new.
 _RENAMED = {"mode": "recipe"}
+
+
+def _pgbleu_rule_before_the_field(values):
+  """PG-BLEU ran by today's nltk rule; other recipes never read the field."""
+  return "nltk" if values.get("recipe") == "pgbleu" else "nltk2016"
+
+
 # Fields whose default is not what a config written before the field
-# existed ran with: {field: the value such a config means}.
-_BEFORE_FIELD = {"pgbleu_rule": "nltk"}
+# existed ran with: {field: values -> the value such a config means}.
+_BEFORE_FIELD = {"pgbleu_rule": _pgbleu_rule_before_the_field}
 
 
 def from_dict(values, cls=None):
@@ -319,7 +326,7 @@ def from_dict(values, cls=None):
   fields = {f.name: f for f in dataclasses.fields(cls)}
   for name, old_value in _BEFORE_FIELD.items():
     if name in fields and name not in values:
-      values[name] = old_value
+      values[name] = old_value(values)
   unknown = sorted(set(values) - set(fields))
   if unknown:
     raise ValueError(f"unknown config keys {unknown} for {cls.__name__}")

@@ -90,11 +90,14 @@ def test_an_untrained_run_names_no_best(tmp_path):
   assert "nll_oracle_best" not in results
 
 
-def test_a_config_from_before_pgbleu_rule_means_todays_nltk_rule():
-  values = config_lib.to_dict(config_lib.SeqGANConfig())
+def test_a_pgbleu_config_from_before_pgbleu_rule_means_todays_nltk_rule():
+  values = config_lib.to_dict(config_lib.SeqGANConfig(recipe="pgbleu"))
   del values["pgbleu_rule"]
   assert config_lib.from_dict(values).pgbleu_rule == "nltk"
-  assert config_lib.SeqGANConfig().pgbleu_rule == "nltk2016"
+  # Another recipe never read the rule: its old config equals today's.
+  values = config_lib.to_dict(config_lib.SeqGANConfig(recipe="seqgan"))
+  del values["pgbleu_rule"]
+  assert config_lib.from_dict(values) == config_lib.SeqGANConfig()
 
 
 def test_paper_era_study_plans_each_pretraining_length_once():
