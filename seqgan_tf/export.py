@@ -41,7 +41,16 @@ class Sampler(tf.Module):
 
   def __init__(self, generator, vocab=None):
     super().__init__()
-    self.generator = generator
+    # Keras 3 wraps each weight in a `keras.Variable` around a tf.Variable.
+    # Tracked through the Keras model, the SavedModel stores the wrappers
+    # as variables of their own, beside the tf.Variables the function reads:
+    # tf.saved_model.load maps them onto each other, but the loader of
+    # `saved_model_cli run` and TensorFlow Serving restores only the
+    # former and the function finds its variables missing. So the model is
+    # kept out of tracking (a bound method is not tracked) and the
+    # tf.Variables it reads are tracked.
+    self._sample_tokens = generator.sample
+    self.weights = [weight.value for weight in generator.weights]
     if vocab:
       self._tokens = tf.constant(vocab["tokens"])
       self._separator = vocab.get("separator", " ")
@@ -55,7 +64,7 @@ class Sampler(tf.Module):
       tf.TensorSpec([], tf.int64, name="seed")])
   def sample(self, num, temperature, seed):
     """`num` sequences of G at softmax `temperature`, the same for a seed."""
-    tokens = self.generator.sample(num, _SeedStream(seed), temperature)
+    tokens = self._sample_tokens(num, _SeedStream(seed), temperature)
     if self._tokens is None:
       text = tf.strings.reduce_join(tf.strings.as_string(tokens), axis=1,
                                     separator=" ")

@@ -88,6 +88,35 @@ def test_export_samples_in_a_fresh_process_without_seqgan_tf(poems_run):
     assert decoded == "".join(words)
 
 
+def test_export_runs_under_saved_model_cli_as_serving_loads_it(poems_run):
+  """The TF1-style loader of saved_model_cli and TF Serving gives load()'s."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  tmp, run_dir = poems_run
+  directory = str(tmp / "export_cli")
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                f"--export={directory}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  out_dir = str(tmp / "cli_out")
+  cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+  served = subprocess.run(
+      [cli, "run", "--dir", directory, "--tag_set", "serve",
+       "--signature_def", "serving_default",
+       "--input_exprs", "num=3;seed=5;temperature=1.0", "--outdir", out_dir],
+      env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"), capture_output=True,
+      text=True, timeout=300)
+  assert served.returncode == 0, served.stderr[-3000:]
+  loaded = subprocess.run([sys.executable, "-c", _LOAD, directory],
+                          cwd=str(tmp), env=dict(os.environ,
+                                                 TF_CPP_MIN_LOG_LEVEL="2"),
+                          capture_output=True, text=True, timeout=300)
+  assert loaded.returncode == 0, loaded.stderr[-3000:]
+  expected = json.loads(loaded.stdout.strip().splitlines()[-1])
+  tokens = np.load(os.path.join(out_dir, "tokens.npy"))
+  text = np.load(os.path.join(out_dir, "text.npy"), allow_pickle=True)
+  assert tokens.tolist() == expected["tokens"]
+  assert [t.decode() for t in text] == expected["text"]
+
+
 def test_export_never_writes_into_a_used_directory(poems_run):
   tmp, run_dir = poems_run
   used = tmp / "used"
