@@ -66,7 +66,8 @@ synthetic-seqgan: install
 synthetic-mle: install
 	$(PY) -m experiments.run --task=oracle --recipe=mle --preset=$(PRESET) --protocol=$(PROTOCOL) $(ORACLE) $(FLAGS)
 
-# MLE, then SeqGAN; each updates save/poetry/$(PRESET)_results.md.
+# MLE, then SeqGAN; each updates save/poetry/$(PRESET)_results.md (a run
+# given --run_name writes <run_name>_results.md of its own).
 poetry: install
 	$(PY) -m experiments.run --task=poems --recipe=mle --preset=$(PRESET) $(POEMS) $(FLAGS)
 	$(PY) -m experiments.run --task=poems --recipe=seqgan --preset=$(PRESET) $(POEMS) $(FLAGS)

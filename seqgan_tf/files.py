@@ -25,12 +25,14 @@ def write_atomic(path, text):
 
   The text goes to a temporary file beside `path`, is flushed to disk, then
   renamed over it. On failure (a full disk) `path` is untouched and the
-  temporary file removed.
+  temporary file removed. The file gets the permissions `open()` would give
+  it under the process's umask (mkstemp's are private, 0600).
   """
   directory = os.path.dirname(path) or "."
   handle, temporary = tempfile.mkstemp(dir=directory,
                                        prefix=f".{os.path.basename(path)}.")
   try:
+    os.fchmod(handle, 0o666 & ~_umask())
     with os.fdopen(handle, "w", encoding="utf-8") as f:
       f.write(text)
       f.flush()
@@ -42,6 +44,13 @@ def write_atomic(path, text):
     except OSError:
       pass
     raise
+
+
+def _umask():
+  """The process's umask (reading it means setting it: set it back)."""
+  mask = os.umask(0o022)
+  os.umask(mask)
+  return mask
 
 
 def read_json(path, fix):

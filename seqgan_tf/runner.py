@@ -111,7 +111,9 @@ class RunSpec:
       `hparams_config` (the declared settings and metrics); None for none.
     layout: a custom-scalars `Layout` proto; None for none.
     trial_id: the hparams dashboard's name of the run; default: the run
-      directory's name.
+      directory's absolute path, unique in any logdir a user opens (run
+      names repeat across tasks and save directories, and the dashboard
+      averages the metrics of runs with one trial id).
     files: {file name: text} written into a new run directory, e.g. the
       vocabulary that decodes its samples.
     write_media: `write_media(writer, step, samples)` writes more
@@ -511,7 +513,7 @@ class Runner:
         declared = self.spec.hparams_config(self.spec.hparams)
         hparams_api.hparams_config(**declared)
       hparams_api.hparams(self.spec.hparams, trial_id=(
-          self.spec.trial_id or os.path.basename(self.run_dir)))
+          self.spec.trial_id or os.path.abspath(self.run_dir)))
       if self.spec.layout is not None:
         tf.summary.experimental.write_raw_pb(
             custom_scalar_summary.pb(self.spec.layout).SerializeToString(),

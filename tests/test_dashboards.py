@@ -84,7 +84,8 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
              if _plugin(v) == hparams_metadata.PLUGIN_NAME}
   start = hparams_metadata.parse_session_start_info_plugin_data(
       content[hparams_metadata.SESSION_START_INFO_TAG])
-  assert start.group_name == os.path.basename(run_dir)  # The trial id.
+  # The trial id: unique in a logdir where run names repeat across tasks.
+  assert start.group_name == os.path.abspath(run_dir)
   assert start.hparams["Task"].string_value == "oracle"
   assert start.hparams["Preset"].string_value == "cpu"
   assert start.hparams["Recipe"].string_value == "seqgan"

@@ -176,3 +176,27 @@ def test_an_os_error_anywhere_is_one_line(capsys):
   assert capsys.readouterr().err.strip().splitlines()[-1] == (
       "error: save/synthetic/x: Read-only file system; free disk space or "
       "fix permissions, then run the same command to resume")
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600),
+                                         (0o002, 0o664)])
+def test_written_files_follow_the_umask_like_open(tmp_path, umask, mode):
+  """Others can read a run's files on a shared server, as with open()."""
+  previous = os.umask(umask)
+  try:
+    files.write_atomic(str(tmp_path / "results.json"), "{}\n")
+  finally:
+    os.umask(previous)
+  assert os.stat(tmp_path / "results.json").st_mode & 0o777 == mode
+
+
+def test_every_file_of_a_run_is_readable_by_others(tmp_path):
+  previous = os.umask(0o022)
+  try:
+    config = tiny_synthetic_config(recipe="random")
+    experiment_lib.Experiment(config, tiny_oracle_task(config, test_size=16),
+                              str(tmp_path / "run")).run()
+  finally:
+    os.umask(previous)
+  for name in ("config.json", "results.json", "samples.txt"):
+    assert os.stat(tmp_path / "run" / name).st_mode & 0o044 == 0o044, name

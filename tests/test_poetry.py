@@ -62,8 +62,19 @@ def test_poetry_smoke_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
   with open(os.path.join(save_dir, "smoke_results.md"), encoding="utf-8") as f:
     table = f.read()
-  for row in ("| mle |", "| seqgan |", "| real data |"):
+  for row in ("| mle | smoke_mle |", "| seqgan | smoke_seqgan |",
+              "| real data |"):
     assert row in table
+  # A named run's table holds that run alone and replaces no other table.
+  named = _run("experiments.poetry", "--preset=smoke", "--recipe=seqgan",
+               "--run_name=mine", f"--data_file={corpus}",
+               f"--save_dir={save_dir}")
+  assert named.returncode == 0, named.stderr[-3000:]
+  with open(os.path.join(save_dir, "mine_results.md"), encoding="utf-8") as f:
+    mine = f.read()
+  assert "| seqgan | mine |" in mine and "| mle |" not in mine
+  with open(os.path.join(save_dir, "smoke_results.md"), encoding="utf-8") as f:
+    assert f.read() == table
   samples = os.path.join(save_dir, "smoke_seqgan", "samples.txt")
   with open(samples, encoding="utf-8") as f:
     assert all(c in CHARS + "，。" for c in f.readline().split())

@@ -3,6 +3,8 @@
 import json
 import os
 
+import pytest
+
 from tests.test_cli import _run
 
 
@@ -38,3 +40,18 @@ def test_figure3_plans_the_four_schedules():
                    "--g_steps=1 --d_steps=5 --k_epochs=3"):
     assert schedule in result.stderr
   assert result.stderr.count("--init_from=") == 4
+
+
+@pytest.mark.parametrize("seeds, message", [
+    ("88,88", "'88' and '88' name the same seed 88"),
+    ("88,088", "'88' and '088' name the same seed 88"),
+    ("7,+7", "'7' and '+7' name the same seed 7"),
+    ("", "--seeds is empty"),
+    ("8,x", "'x' is not an integer"),
+    ("-1", "-1 must be >= 0"),
+])
+def test_seeds_naming_one_run_twice_are_refused(seeds, message):
+  result = _run("experiments.study", "--study=table1", "--preset=smoke",
+                f"--seeds={seeds}", "--dry_run")
+  assert result.returncode == 2
+  assert message in result.stderr and "Traceback" not in result.stderr

@@ -75,7 +75,13 @@ def load(flag_values, path, bleu_orders, line_length=None, separator=" "):
 
 
 def write_results_table(flag_values, task, paper_scores):
-  """<save_dir>/<preset>_results.md: MLE, SeqGAN and real data, the paper's.
+  """The table of MLE, SeqGAN and real data beside the paper's numbers.
+
+  A table names the runs it holds, and only those. With the default run
+  names it is <save_dir>/<preset>_results.md, of the runs <preset>_mle and
+  <preset>_seqgan (each finished run updates it); a run given --run_name
+  has a table of its own, <save_dir>/<run_name>_results.md, since its
+  siblings cannot be known.
 
   Args:
     flag_values: the run's flags (where its sibling runs are).
@@ -91,23 +97,36 @@ def write_results_table(flag_values, task, paper_scores):
                **{m: m.replace("bleu", "BLEU-") for m in scored})
   ours = scored + ["nll_test"] + extras
   theirs = scored + [m for m in extras if m == "mse"]
+  if flag_values.run_name:
+    runs = [(flag_values.recipe, common.run_dir_of(flag_values))]
+    table_name = flag_values.run_name
+  else:
+    runs = [(recipe, common.run_dir_of(flag_values, recipe))
+            for recipe in ("mle", "seqgan")]
+    table_name = flag_values.preset
   rows = []
-  for recipe in ("mle", "seqgan"):
-    path = os.path.join(common.run_dir_of(flag_values, recipe), "results.json")
+  for recipe, run_dir in runs:
+    path = os.path.join(run_dir, "results.json")
     if os.path.exists(path):
       with open(path) as f:
         results = json.load(f)
-      rows.append((recipe, [results.get(f"{m}_final") for m in ours], recipe))
-  rows.append(("real data", [None if m == "nll_test" else real.get(m)
-                             for m in ours], "real"))
+      rows.append((recipe, os.path.basename(run_dir),
+                   [results.get(f"{m}_final") for m in ours], recipe))
+  rows.append(("real data", "-", [None if m == "nll_test" else real.get(m)
+                                  for m in ours], "real"))
   header = ([f"{names[m]} (this run)" if m.startswith("bleu") else names[m]
              for m in ours] + [f"{names[m]} (paper)" for m in theirs])
-  lines = [f"| model | {' | '.join(header)} |", "|---" * (len(header) + 1) + "|"]
-  for name, values, paper_row in rows:
+  lines = [f"| model | run | {' | '.join(header)} |",
+           "|---" * (len(header) + 2) + "|"]
+  for name, run, values, paper_row in rows:
     paper = [paper_scores.get(paper_row, {}).get(m) for m in theirs]
     cells = [("-" if v is None else f"{v:.3f}" if m in ("nll_test", "mse")
               else f"{v:.4f}") for m, v in zip(ours + theirs, values + paper)]
-    lines.append(f"| {name} | {' | '.join(cells)} |")
-  path = os.path.join(flag_values.save_dir, f"{flag_values.preset}_results.md")
+    lines.append(f"| {name} | {run} | {' | '.join(cells)} |")
+  if flag_values.preset == "smoke":
+    lines.insert(0, "Smoke preset: a tiny corpus and model for a few epochs, "
+                 "to show the pipeline runs; its numbers mean nothing beside "
+                 "the paper's.\n")
+  path = os.path.join(flag_values.save_dir, f"{table_name}_results.md")
   files.write_atomic(path, "\n".join(lines) + "\n")
   logging.info("Results table %s:\n%s", path, "\n".join(lines))
