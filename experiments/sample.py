@@ -13,12 +13,10 @@ text) and vocab.json beside it; loading it needs TensorFlow only. Music
 runs print pitch tokens; --midi_dir also writes each melody as a .mid file.
 """
 
-import json
 import os
 
 from absl import app
 from absl import flags
-import numpy as np
 import tensorflow as tf
 
 from experiments import cli
@@ -58,6 +56,8 @@ def load_generator(run_dir):
   vocab_path = os.path.join(run_dir, export_lib.VOCAB_FILE)
   vocab = (files.read_json(vocab_path, "restore it or run again")
            if os.path.exists(vocab_path) else None)
+  if vocab is not None:
+    check_vocab(vocab, vocab_path, config.generator.vocab_size)
   if vocab is None and saved["task"].get("task") == "text":
     raise ValueError(f"--run_dir={run_dir}: a text run without "
                      f"{export_lib.VOCAB_FILE} (runs before it was written): "
@@ -69,6 +69,35 @@ def load_generator(run_dir):
     except (tf.errors.OpError, ValueError):
       continue
   raise ValueError(f"--run_dir={run_dir}: no checkpoint of G restores there")
+
+
+def check_vocab(vocab, path, vocab_size):
+  """Raises ValueError unless `vocab` decodes G's `vocab_size` token ids."""
+  tokens = vocab.get("tokens") if isinstance(vocab, dict) else None
+  if not (isinstance(tokens, list) and
+          all(isinstance(token, str) for token in tokens)):
+    raise ValueError(f"{path}: not a vocabulary (a JSON object whose "
+                     "\"tokens\" is a list of strings); restore the run's "
+                     "own vocab.json")
+  if len(tokens) != vocab_size:
+    raise ValueError(f"{path}: {len(tokens)} tokens, but G has vocab_size="
+                     f"{vocab_size}; restore the run's own vocab.json")
+
+
+def check_sample_flags(num, temperature, seq_len, memory_bytes=None):
+  """Raises ValueError for a --num or --temperature G cannot sample."""
+  if num < 1:
+    raise ValueError(f"--num={num}: must be >= 1")
+  config_lib.check_temperature(temperature)
+  if memory_bytes is None:
+    memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+  # int32 tokens and their decoded text, with a margin of 4x.
+  needed = 4 * num * seq_len * (4 + 16)
+  if needed > memory_bytes or num > export_lib.MAX_NUM:
+    raise ValueError(f"--num={num:,}: too many samples for one call (at most "
+                     f"{export_lib.MAX_NUM:,}, and {needed / 2**30:,.1f} GiB "
+                     f"of {memory_bytes / 2**30:,.1f} GiB); ask in batches "
+                     "with other --seed values")
 
 
 EMPTY = "(empty: <pad> first)"
@@ -91,12 +120,10 @@ def main(argv):
   del argv
   if not FLAGS.run_dir:
     cli.fail("--run_dir is required: a run directory")
-  if FLAGS.num < 1 or not np.isfinite(FLAGS.temperature) or (
-      FLAGS.temperature <= 0):
-    cli.fail(f"--num={FLAGS.num} must be >= 1 and --temperature="
-             f"{FLAGS.temperature} > 0")
   try:
     generator, vocab, path = load_generator(FLAGS.run_dir)
+    check_sample_flags(FLAGS.num, FLAGS.temperature,
+                       generator.config.seq_len)
     if FLAGS.export:
       export_lib.export(generator, FLAGS.export, vocab)
       print(f"exported G of {path} to {FLAGS.export}")
@@ -120,10 +147,17 @@ def write_midi(tokens, vocab, directory):
   """Each sample as a .mid file in `directory`, which must be new or empty."""
   if vocab is None or "rest" not in vocab["tokens"]:
     raise ValueError("--midi_dir: only a music run's samples are melodies")
+  if os.path.exists(directory) and not os.path.isdir(directory):
+    raise ValueError(f"--midi_dir={directory}: a file, not a directory; pass "
+                     "a new directory")
   if os.path.exists(directory) and os.listdir(directory):
     raise ValueError(f"--midi_dir={directory}: exists and is not empty; pass "
                      "a new directory")
-  os.makedirs(directory, exist_ok=True)
+  try:
+    os.makedirs(directory, exist_ok=True)
+  except OSError as e:
+    raise ValueError(f"--midi_dir={directory}: cannot make it ({e.strerror}); "
+                     "pass a writable new directory") from None
   words = text.Vocabulary(tuple(vocab["tokens"])).decode(tokens)
   for number, melody in enumerate(words, 1):
     music.tokens_to_midi(melody).write(

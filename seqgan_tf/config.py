@@ -38,6 +38,11 @@ MAX_SEQ_LEN = 1000
 # Seeds go to numpy (keras.utils.set_random_seed), which takes [0, 2**32);
 # evaluation and data seeds are seed + 1, seed + 2.
 MAX_SEED = 2**32 - 3
+# Sampling temperatures: G's logits are divided by the temperature, and
+# below the floor they overflow float32 (1e-45 gives NaN and one repeated
+# token); above the ceiling every distribution is uniform to float32
+# precision.
+MIN_TEMPERATURE, MAX_TEMPERATURE = 1e-3, 1e3
 # Tensors are indexed with int32: a tiled rollout batch must stay below this.
 MAX_ELEMENTS = 2**31 - 1
 
@@ -265,13 +270,20 @@ class SeqGANConfig:
       raise ValueError(f"--pgbleu_references={self.pgbleu_references}: must "
                        "be in (0, 1]")
     for temperature in self.sweep_temperatures:
-      if not (math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"--sweep_temperatures: {temperature} must be a "
-                         "finite number > 0")
+      check_temperature(temperature, "sweep_temperatures")
     if not 0 <= self.rollout_update_rate < 1:
       raise ValueError(f"--rollout_update_rate={self.rollout_update_rate}: "
                        "must be in [0, 1) (0 is the paper's beta <- theta)")
     return self
+
+
+def check_temperature(value, flag="temperature"):
+  """Raises ValueError unless `value` is a temperature G can sample at."""
+  if not (math.isfinite(value) and
+          MIN_TEMPERATURE <= value <= MAX_TEMPERATURE):
+    raise ValueError(f"--{flag}: {value} must be a number in "
+                     f"[{MIN_TEMPERATURE:g}, {MAX_TEMPERATURE:g}] (1 samples "
+                     "G itself)")
 
 
 def _require_positive(name, value):

@@ -14,9 +14,12 @@ import os
 
 import tensorflow as tf
 
+from seqgan_tf import config as config_lib
 from seqgan_tf import files
 
 VOCAB_FILE = "vocab.json"
+# The most sequences one call of an exported model draws.
+MAX_NUM = 1_000_000
 
 
 class _SeedStream:
@@ -63,7 +66,24 @@ class Sampler(tf.Module):
       tf.TensorSpec([], tf.float32, name="temperature"),
       tf.TensorSpec([], tf.int64, name="seed")])
   def sample(self, num, temperature, seed):
-    """`num` sequences of G at softmax `temperature`, the same for a seed."""
+    """`num` sequences of G at softmax `temperature`, the same for a seed.
+
+    A served model refuses what it cannot sample (InvalidArgumentError with
+    the reason): `num` outside [1, MAX_NUM], a temperature outside
+    [MIN_TEMPERATURE, MAX_TEMPERATURE] or not a number.
+    """
+    checks = [
+        tf.debugging.assert_greater_equal(num, 1, message="num must be >= 1"),
+        tf.debugging.assert_less_equal(
+            num, MAX_NUM, message=f"num must be <= {MAX_NUM}: ask in batches"),
+        tf.debugging.Assert(
+            (temperature >= config_lib.MIN_TEMPERATURE) &
+            (temperature <= config_lib.MAX_TEMPERATURE),
+            ["temperature must be a number in "
+             f"[{config_lib.MIN_TEMPERATURE:g}, "
+             f"{config_lib.MAX_TEMPERATURE:g}], not", temperature])]
+    with tf.control_dependencies(checks):  # Before any op that uses them.
+      num, temperature = tf.identity(num), tf.identity(temperature)
     tokens = self._sample_tokens(num, _SeedStream(seed), temperature)
     if self._tokens is None:
       text = tf.strings.reduce_join(tf.strings.as_string(tokens), axis=1,
@@ -88,7 +108,13 @@ def export(generator, directory, vocab=None):
                                      os.listdir(directory)):
     raise files.RunDirError(f"--export={directory}: exists and is not empty; "
                             "pass a new directory")
-  tf.saved_model.save(Sampler(generator, vocab), directory)
+  try:
+    tf.saved_model.save(Sampler(generator, vocab), directory)
+  except tf.errors.OpError as e:  # A read-only or full filesystem.
+    raise files.RunDirError(
+        f"--export={directory}: cannot write there "
+        f"({str(e).splitlines()[0][:200]}); pass a writable new directory"
+        ) from None
   if vocab:
     files.write_atomic(os.path.join(directory, VOCAB_FILE),
                        json.dumps(vocab, ensure_ascii=False) + "\n")

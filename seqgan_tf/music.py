@@ -10,11 +10,16 @@ import io
 import os
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
 REST = "rest"
 STEP_SECONDS = 0.4  # The paper's sampling interval.
+# No folk tune lasts an hour (Nottingham's longest: minutes). A damaged
+# file can claim years (a tempo of 16 s a beat, a note of 10^7 ticks),
+# and sampling it step by step would never end.
+MAX_TUNE_SECONDS = 3600.0
 
 
 class MusicError(ValueError):
@@ -39,37 +44,67 @@ def tune_tokens(data, step=STEP_SECONDS, track=0, name="tune"):
   if track >= len(midi.instruments):
     raise MusicError(f"{name}: no track {track} (it has "
                      f"{len(midi.instruments)}); pass another --melody_track")
+  end_time = midi.get_end_time()
+  if not end_time <= MAX_TUNE_SECONDS:
+    raise MusicError(f"{name}: lasts {end_time:,.0f} s, more than any tune "
+                     f"({MAX_TUNE_SECONDS:,.0f} s): a damaged file")
   notes = midi.instruments[track].notes
   starts = np.array([n.start for n in notes])
   ends = np.array([n.end for n in notes])
   pitches = np.array([n.pitch for n in notes])
   tokens = []
   eps = 1e-6  # MIDI ticks make times inexact: a note starting at k * step
-  for k in range(int(midi.get_end_time() / step + eps)):  # sounds there.
+  for k in range(int(end_time / step + eps)):  # sounds there.
     t = k * step + eps
     sounding = pitches[(starts <= t) & (t < ends)]
     tokens.append(str(int(sounding.max())) if sounding.size else REST)
   return tokens
 
 
-def read_tunes(path, step=STEP_SECONDS, track=0):
+def read_tunes(path, step=STEP_SECONDS, track=0, skip_bad=False):
   """{file name: tokens} of every .mid file in a zip archive, sorted by name.
 
+  Args:
+    path: the zip archive.
+    step: seconds between two tokens.
+    track: the melody's track.
+    skip_bad: leave out tunes that cannot be read (counted in `skipped`)
+      instead of refusing the archive.
+
+  Returns:
+    (tunes, skipped): {name: tokens}, and the names of tunes left out.
+
   Raises:
-    MusicError: no such file, not a zip archive, or no MIDI file in it.
+    MusicError: no such file, not a zip archive, no MIDI file in it, or
+      (without `skip_bad`) a tune that cannot be read, named.
   """
   if not os.path.isfile(path):
     raise MusicError(f"--data_file={path}: no such file; pass the "
                      "Nottingham.zip archive")
   if not zipfile.is_zipfile(path):
     raise MusicError(f"--data_file={path}: not a zip archive of MIDI files")
+  tunes, skipped = {}, []
   with zipfile.ZipFile(path) as archive:
     names = sorted(n for n in archive.namelist()
                    if n.lower().endswith((".mid", ".midi")))
     if not names:
       raise MusicError(f"--data_file={path}: holds no .mid files")
-    return {name: tune_tokens(archive.read(name), step, track, name)
-            for name in names}
+    for name in names:
+      try:
+        try:
+          data = archive.read(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+          raise MusicError(f"{name}: damaged in the archive ({e})") from None
+        tunes[name] = tune_tokens(data, step, track, name)
+      except MusicError as e:
+        if not skip_bad:
+          raise MusicError(f"--data_file={path}: {e}; pass --skip_bad_tunes "
+                           "to leave such tunes out") from None
+        skipped.append(name)
+  if not tunes:
+    raise MusicError(f"--data_file={path}: none of its {len(names)} tunes "
+                     "can be read")
+  return tunes, skipped
 
 
 def windows(tokens, length, hop):

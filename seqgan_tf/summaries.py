@@ -93,7 +93,8 @@ TASK_HPARAMS = ("data.oracle", "data.oracle_seed", "data.oracle_stddev",
                 "data.split_seed", "data.vocab_size", "data.overlong",
                 "data.task", "data.level", "data.lowercase", "data.rare",
                 "data.tunes", "data.train_tunes", "data.test_tunes",
-                "data.heldout_tunes", "data.hop", "data.step_seconds",
+                "data.heldout_tunes", "data.skipped_tunes", "data.hop",
+                "data.step_seconds",
                 "data.melody_track")
 
 

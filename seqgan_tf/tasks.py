@@ -253,13 +253,16 @@ class MusicTask(TextTask):
 
 
 def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
-                    heldout_tunes, split_seed):
+                    heldout_tunes, split_seed, skip_bad=False):
   """Reads a zip of MIDI tunes into a `MusicTask`; whole tunes on one side.
 
+  `skip_bad` leaves out tunes that cannot be read (see `music.read_tunes`).
+
   Returns:
-    (task, notes): notes count the tunes too short for one window.
+    (task, notes): notes count the tunes too short for one window and name
+    the unreadable ones left out.
   """
-  tunes = music.read_tunes(data_file, step, track)
+  tunes, skipped = music.read_tunes(data_file, step, track, skip_bad)
   names = sorted(tunes)
   if test_tunes + heldout_tunes >= len(names):
     raise text.DataError(
@@ -283,6 +286,9 @@ def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
                      test=len(test), heldout=len(heldout), hop=hop,
                      step_seconds=step, melody_track=track,
                      split_seed=split_seed, vocab_size=len(vocab))
+  if skipped:  # Recorded only then, so older runs' config.json still match.
+    description["skipped_tunes"] = len(skipped)
   short = sum(len(t) < seq_len for t in tunes.values())
   return MusicTask(vocab, train, test, heldout, seq_len, bleu_orders=(4,),
-                   description=description), dict(short_tunes=short)
+                   description=description), dict(short_tunes=short,
+                                                  skipped=skipped)

@@ -69,7 +69,7 @@ def test_windows_midi_round_trip_and_mse():
 def test_split_keeps_whole_tunes_apart(tmp_path):
   archive = _write_archive(tmp_path / "tunes.zip")
   task, notes = tasks.load_music_task(archive, 8, 4, 0.4, 0, 3, 2, 0)
-  assert notes == dict(short_tunes=0)
+  assert notes == dict(short_tunes=0, skipped=[])
   assert task.description["train_tunes"] == 7 and task.description["task"] == (
       "music")
   assert (len(task.heldout), task.description["test"]) == (10, 15)  # 5/tune.
@@ -126,3 +126,26 @@ def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
                  f"--save_dir={save_dir}", "--run_name=x")
   assert missing.returncode == 2 and "--data_file is required for music" in (
       missing.stderr)
+
+
+def test_a_tune_claiming_hours_is_refused_at_once():
+  midi = pretty_midi.PrettyMIDI()
+  melody = pretty_midi.Instrument(program=0)
+  melody.notes.append(pretty_midi.Note(90, 60, 0.0, 4000.0))  # 67 minutes.
+  midi.instruments.append(melody)
+  data = io.BytesIO()
+  midi.write(data)
+  with pytest.raises(music.MusicError, match="bad.mid: lasts 4,000 s, more "
+                     "than any tune"):
+    music.tune_tokens(data.getvalue(), name="bad.mid")
+
+
+def test_a_damaged_member_is_named_and_can_be_skipped(tmp_path):
+  path = _write_archive(tmp_path / "tunes.zip", count=4)
+  with open(path, "r+b") as f:  # The first member's local header.
+    f.write(b"\0\0\0\0")
+  with pytest.raises(music.MusicError, match=r"tunes/tune_00.mid: damaged in "
+                     r"the archive .*pass --skip_bad_tunes"):
+    music.read_tunes(path)
+  tunes, skipped = music.read_tunes(path, skip_bad=True)
+  assert skipped == ["tunes/tune_00.mid"] and len(tunes) == 3

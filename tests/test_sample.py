@@ -141,4 +141,72 @@ def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
   assert "--run_dir must name a run directory" in missing.stderr
   cold = _run("experiments.sample", f"--run_dir={tmp_path / 'run'}",
               "--temperature=0")
-  assert cold.returncode == 2 and "--temperature=0.0" in cold.stderr
+  assert cold.returncode == 2 and "--temperature: 0.0 must be" in cold.stderr
+
+
+@pytest.mark.parametrize("flag, message", [
+    ("--temperature=1e-45", "--temperature: 1e-45 must be a number in "
+     "[0.001, 1000]"),
+    ("--temperature=nan", "--temperature: nan must be a number"),
+    ("--num=1000000000000", "--num=1,000,000,000,000: too many samples"),
+    ("--num=0", "--num=0: must be >= 1"),
+])
+def test_sample_flags_it_cannot_sample_are_one_line(poems_run, flag, message):
+  _, run_dir = poems_run
+  result = _run("experiments.sample", f"--run_dir={run_dir}", flag)
+  assert result.returncode == 2, result.stderr[-3000:]
+  assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_vocab_json_of_the_wrong_shape_is_named(poems_run, tmp_path):
+  import shutil  # pylint: disable=g-import-not-at-top
+  _, run_dir = poems_run
+  for content, message in (("[1, 2, 3]", "not a vocabulary"),
+                           ('{"tokens": ["a", "b"]}', "2 tokens, but G has "
+                            "vocab_size=")):
+    copy = tmp_path / f"run_{len(content)}"
+    shutil.copytree(run_dir, copy)
+    (copy / "vocab.json").write_text(content)
+    result = _run("experiments.sample", f"--run_dir={copy}")
+    assert result.returncode == 2 and message in result.stderr, (
+        result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+
+
+def test_midi_dir_that_is_a_file_names_the_flag(tmp_path):
+  sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+  from experiments import sample  # pylint: disable=g-import-not-at-top
+  target = tmp_path / "taken"
+  target.write_text("mine")
+  vocab = {"tokens": ["<pad>", "<start>", "rest", "60"]}
+  with pytest.raises(ValueError, match=f"--midi_dir={target}: a file, not a "
+                     "directory"):
+    sample.write_midi([[2, 3]], vocab, str(target))
+  assert target.read_text() == "mine"
+
+
+_REFUSE = """
+import sys
+import tensorflow as tf
+model = tf.saved_model.load(sys.argv[1])
+for num, temperature in ((-5, 1.0), (3, 0.0), (3, float("nan")), (3, -1.0)):
+  try:
+    model.sample(num=num, temperature=temperature, seed=1)
+    print("sampled", num, temperature)
+  except tf.errors.InvalidArgumentError as e:
+    print("refused:", "num must be" in e.message, "temperature must be" in e.message)
+"""
+
+
+def test_an_exported_model_refuses_what_it_cannot_sample(poems_run):
+  tmp, run_dir = poems_run
+  directory = str(tmp / "export_refuses")
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                f"--export={directory}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  checked = subprocess.run([sys.executable, "-c", _REFUSE, directory],
+                           env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+                           capture_output=True, text=True, timeout=300)
+  assert checked.returncode == 0, checked.stderr[-3000:]
+  assert checked.stdout.splitlines() == ["refused: True False"] + [
+      "refused: False True"] * 3

@@ -12,6 +12,7 @@ never share a tune with training. Each finished run updates
 """
 
 from absl import flags
+from absl import logging
 
 from experiments import paper
 from experiments.tasks import corpus
@@ -45,6 +46,9 @@ def define_flags():
                      "music: seconds between two tokens of a melody.")
   flags.DEFINE_integer("melody_track", 0, "music: the MIDI track (instrument "
                        "index) holding the melody.")
+  flags.DEFINE_bool("skip_bad_tunes", False, "music: leave out tunes that "
+                    "cannot be read (logged with a count) instead of "
+                    "refusing the archive.")
 
 
 def build(flag_values):
@@ -55,8 +59,11 @@ def build(flag_values):
   task, notes = tasks.load_music_task(
       flag_values.data_file, flag_values.seq_len, flag_values.window_hop,
       flag_values.step_seconds, flag_values.melody_track,
-      flag_values.test_size, flag_values.heldout_size, flag_values.split_seed)
-  del notes
+      flag_values.test_size, flag_values.heldout_size, flag_values.split_seed,
+      skip_bad=flag_values.skip_bad_tunes)
+  if notes["skipped"]:
+    logging.warning("--skip_bad_tunes: left out %d unreadable tunes: %s",
+                    len(notes["skipped"]), ", ".join(notes["skipped"][:10]))
   return task, dict(vocab_size=len(task.vocab), start_token=text.START_ID)
 
 
