@@ -1,16 +1,63 @@
 """What every entry point shares: one-line errors with exit status 2."""
 
 import sys
+import textwrap
 
 from absl import flags
 
 
-def parse_flags(argv):
-  """absl's flag parsing, but a bad flag is one line and exit status 2."""
+HELP_FLAGS = ("--help", "--helpfull", "-h", "-?")
+
+
+def parse_flags(argv, help_groups=None):
+  """absl's flag parsing, but a bad flag is one line and exit status 2.
+
+  Args:
+    argv: the command line.
+    help_groups: [(group title, [flag name, ...])]: --help and --helpfull
+      print these flags, grouped, instead of absl's listing of every module
+      (absl.testing's, TPU and tensor-tracer flags among them); flags of
+      this project missing from the groups are listed last.
+  """
+  if help_groups and any(arg in HELP_FLAGS for arg in argv[1:]):
+    print(grouped_help(argv[0], help_groups))
+    sys.exit(0)
   try:
     return flags.FLAGS(argv)
   except flags.Error as e:
     fail(str(e))
+
+
+def grouped_help(program, help_groups):
+  """The usage text of this project's flags, in `help_groups` order."""
+  main = sys.modules.get("__main__")
+  spec = getattr(main, "__spec__", None)
+  name = f"python -m {spec.name}" if spec else program
+  lines = [(main.__doc__ or "").strip(), "", f"Flags of {name}:"]
+  listed = set()
+  ours = sorted(
+      name for module, module_flags in flags.FLAGS.flags_by_module_dict().items()
+      if module.startswith(("experiments", "__main__")) or
+      module.endswith(("/experiments/run.py", "/experiments/common.py"))
+      for flag in module_flags for name in (flag.name,))
+  rest = [name for name in ours
+          if not any(name in names for _, names in help_groups)]
+  for title, names in list(help_groups) + [("other", rest)]:
+    names = [n for n in names if n in flags.FLAGS and n not in listed]
+    if not names:
+      continue
+    lines += ["", f"{title}:"]
+    for name in names:
+      listed.add(name)
+      flag = flags.FLAGS[name]
+      default = ",".join(map(str, flag.default)) if isinstance(
+          flag.default, (list, tuple)) else flag.default
+      lines.append(textwrap.fill(f"--{name}: {flag.help} (default: "
+                                 f"{default})", width=100, initial_indent="  ",
+                                 subsequent_indent="      "))
+  lines += ["", "absl's own flags also work (--flagfile, --verbosity, "
+            "--logtostderr, ...)."]
+  return "\n".join(lines)
 
 
 def fail(message):

@@ -38,18 +38,54 @@ def define_flags(default_task="oracle"):
       recipe=recipes.names(), precision=list(config_lib.PRECISIONS),
       pgbleu_rule=list(config_lib.PGBLEU_RULES)))
   flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
-      f"{name}: {recipes.describe(name)}" for name in recipes.names())
+      _described(name) for name in recipes.names())
   flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.
   flags.DEFINE_integer("test_size", None,
                        "Held-out real sequences: the test-NLL set (and the "
                        "BLEU references of a corpus); default: the task's "
-                       "(oracle 10,000, poems 2,000).")
+                       "(oracle 10,000, poems 4,000, obama 1,000, music 170 "
+                       "tunes).")
   flags.DEFINE_string("init_from", None,
                       "A run directory whose pre-training this run starts "
                       "from instead of pre-training G itself (same seed, "
                       "G, D, data and pre-training flags).")
   for task in tasks.TASKS.values():
     task.define_flags()
+
+
+def _described(recipe):
+  """"name: what it is", the name once ("pgbleu: SeqGAN's policy ...")."""
+  description = recipes.describe(recipe)
+  if description.startswith(f"{recipe}:"):
+    return description
+  return f"{recipe}: {description}"
+
+
+_RUN = ("task", "recipe", "init_from", "preset", "protocol", "save_dir",
+        "run_name", "overwrite", "seed", "checkpoint_every", "deterministic",
+        "xla", "precision")
+_ORACLE = ("oracle", "oracle_dir", "oracle_params", "oracle_seed",
+           "oracle_stddev", "num_samples", "test_size")
+_METHODS = ("ss_start", "ss_decay", "pgbleu_order", "pgbleu_rule",
+            "pgbleu_references", "sweep_temperatures")
+_CORPUS = ("data_file", "token_level", "lowercase", "rare_words", "overlong",
+           "test_size", "heldout_size", "split_seed", "window_hop",
+           "step_seconds", "melody_track", "skip_bad_tunes")
+_EVALUATION = ("eval_every", "eval_samples", "final_eval_samples")
+
+
+def help_groups():
+  """--help's groups of flags, as the README's flags table groups them."""
+  config = common.config_flags()
+  owned = lambda owner: [name for name, flag in config.items()
+                         if any(path[0] == owner for path in flag.paths)]
+  grouped = set(_RUN + _ORACLE + _METHODS + _EVALUATION)
+  schedule = [name for name, flag in config.items()
+              if len(flag.paths[0]) == 1 and name not in grouped]
+  return [("run", _RUN), ("oracle task", _ORACLE), ("other methods", _METHODS),
+          ("corpus tasks", _CORPUS), ("generator", owned("generator")),
+          ("discriminator", owned("discriminator")), ("schedule", schedule),
+          ("evaluation", _EVALUATION)]
 
 
 def run(flag_values):
@@ -88,7 +124,9 @@ def run(flag_values):
 
 def main(default_task="oracle"):
   define_flags(default_task)
-  app.run(functools.partial(common.main, run), flags_parser=cli.parse_flags)
+  app.run(functools.partial(common.main, run),
+          flags_parser=functools.partial(cli.parse_flags,
+                                         help_groups=help_groups()))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ business (`seqgan_tf.recipes`).
 """
 
 import dataclasses
+import errno
 import json
 import math
 import os
@@ -145,6 +146,22 @@ class RunSpec:
   files: dict = dataclasses.field(default_factory=dict)
   write_media: Optional[Callable] = None
   best_metric: Optional[str] = None
+
+
+# What a failed file operation of TF says, in the words of the OS.
+_OS_REASONS = ("No space left on device", "Read-only file system",
+               "Permission denied", "Disk quota exceeded",
+               "Input/output error")
+
+
+def _op_error_reason(error):
+  """The OS's reason in a TF error, without TF's {{function_node ...}} noise."""
+  message = str(getattr(error, "message", error))
+  for reason in _OS_REASONS:
+    if reason in message:
+      return reason
+  plain = re.sub(r"\{\{[^}]*\}\}", "", message).strip()
+  return (plain.splitlines() or ["unknown error"])[0][:200]
 
 
 def checkpoint_paths(directory):
@@ -328,7 +345,7 @@ class Runner:
     try:
       self.manager.save()
     except (OSError, tf.errors.OpError) as e:
-      reason = getattr(e, "strerror", None) or str(e).splitlines()[0][:200]
+      reason = getattr(e, "strerror", None) or _op_error_reason(e)
       kept = self.manager.latest_checkpoint or "none yet"
       raise RunDirError(
           f"cannot write a checkpoint in {self.checkpoint_dir} ({reason}): "
@@ -452,11 +469,54 @@ class Runner:
     for s in handled:
       signal.signal(s, self._on_signal)
     try:
-      with files.RunLock(self.run_dir):
+      lock = files.RunLock(self.run_dir)
+      try:
+        lock.__enter__()
+      except OSError as e:
+        if e.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+          raise
+        # Nothing can be written here, but a finished run can be reported.
+        return self._finished_results_read_only(e)
+      try:
         return self._run()
+      finally:
+        lock.__exit__(None, None, None)
     finally:
       for s in handled:
         signal.signal(s, previous[s])
+
+  def _finished_results_read_only(self, error):
+    """A finished run's results, read where nothing can be written."""
+    paths = self._checkpoint_paths()
+    finished = False
+    if paths and not self.overwrite:
+      try:
+        reader = tf.train.load_checkpoint(paths[0])
+        finished = (reader.get_tensor("phase/.ATTRIBUTES/VARIABLE_VALUE") ==
+                    self.done)
+      except (tf.errors.OpError, ValueError):
+        finished = False
+    if not finished:
+      raise RunDirError(
+          f"{self.run_dir}: cannot write there ({error.strerror}); a run "
+          "that is not finished needs a writable --save_dir") from None
+    logging.info("%s already holds a finished run (read-only: nothing is "
+                 "written)", self.run_dir)
+    return self._read_results()
+
+  def _read_results(self):
+    """results.json of a finished run, refused if it is not a run's results."""
+    results = files.read_json(
+        os.path.join(self.run_dir, "results.json"),
+        "the run finished but its results are lost: pass --overwrite to run "
+        "it again")
+    if not (isinstance(results, dict) and "epochs" in results and
+            any(key.endswith("_final") for key in results)):
+      raise RunDirError(
+          f"{os.path.join(self.run_dir, 'results.json')}: not a run's results "
+          "(a JSON object with epochs and final metrics); pass --overwrite to "
+          "run it again")
+    return results
 
   def _run(self):
     if self.overwrite:
@@ -468,9 +528,7 @@ class Runner:
       logging.info("%s already holds a finished run: nothing to do (pass "
                    "--overwrite or a new --run_name to run again)",
                    self.run_dir)
-      return files.read_json(
-          results_path, "the run finished but its results are lost: pass "
-          "--overwrite to run it again")
+      return self._read_results()
     if restored:
       logging.info("Resumed from %s: phase %s, %d epochs done in it", restored,
                    self._phase_name(int(self.phase)), int(self.epoch))

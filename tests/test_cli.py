@@ -191,3 +191,19 @@ def test_profile_ops_lists_the_ops_of_a_phase(phase, op):
   assert result.returncode == 0, result.stderr[-3000:]
   assert f"{phase} (fp32):" in result.stdout
   assert op in result.stdout  # The phase's own kernels are attributed.
+
+
+def test_help_lists_this_projects_flags_grouped_and_no_others():
+  result = _run("experiments.run", "--helpfull")
+  assert result.returncode == 0, result.stderr[-3000:]
+  lines = result.stdout.splitlines()
+  groups = [line[:-1] for line in lines if line and not line.startswith(" ")
+            and line.endswith(":") and not line.startswith("Flags of")]
+  assert groups[:8] == ["run", "oracle task", "other methods", "corpus tasks",
+                        "generator", "discriminator", "schedule",
+                        "evaluation"]
+  assert len(lines) < 200
+  for foreign in ("--test_tmpdir", "--tpu", "tensor_tracer"):
+    assert foreign not in result.stdout, foreign
+  shown = " ".join(result.stdout.split())
+  assert "pgbleu: pgbleu:" not in shown and "pgbleu: SeqGAN's policy" in shown

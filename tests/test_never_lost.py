@@ -126,16 +126,20 @@ def test_disk_full_while_checkpointing_is_one_line_and_resumes(tmp_path,
 
   def save_then_fail(self, *args, **kwargs):
     saves.append(1)
-    if len(saves) == 2:
-      raise tf.errors.ResourceExhaustedError(None, None,
-                                             "No space left on device")
+    if len(saves) == 2:  # As TF words it.
+      raise tf.errors.ResourceExhaustedError(
+          None, None, "{{function_node __wrapped__SaveV2_dtypes_42_device_/"
+          "job:localhost/replica:0/task:0/device:CPU:0}} save/x.data; No "
+          "space left on device [Op:SaveV2]")
     return real_save(self, *args, **kwargs)
 
   monkeypatch.setattr(tf.train.CheckpointManager, "save", save_then_fail)
   with pytest.raises(runner.RunDirError,
-                     match="cannot write a checkpoint .*No space left on "
-                     "device.*resume from the last checkpoint .*ckpt-1"):
+                     match=r"cannot write a checkpoint .*\(No space left on "
+                     r"device\): free disk space.*resume from the last "
+                     r"checkpoint .*ckpt-1") as raised:
     _experiment(config, run_dir).run()
+  assert "function_node" not in str(raised.value)
   monkeypatch.setattr(tf.train.CheckpointManager, "save", real_save)
   assert _experiment(config, run_dir).run()["epochs"] == 3
 
@@ -200,3 +204,36 @@ def test_every_file_of_a_run_is_readable_by_others(tmp_path):
     os.umask(previous)
   for name in ("config.json", "results.json", "samples.txt"):
     assert os.stat(tmp_path / "run" / name).st_mode & 0o044 == 0o044, name
+
+
+def test_results_json_of_the_wrong_shape_is_not_a_finished_runs(tmp_path):
+  run_dir = tmp_path / "run"
+  _experiment(_quick_config(), run_dir).run()
+  (run_dir / "results.json").write_text("[1, 2, 3]\n")
+  with pytest.raises(runner.RunDirError, match="results.json: not a run's "
+                     "results .*pass --overwrite"):
+    _experiment(_quick_config(), run_dir).run()
+
+
+def _read_only(monkeypatch):
+  def refuse(self):
+    raise OSError(errno.EROFS, "Read-only file system", self.path)
+  monkeypatch.setattr(files.RunLock, "__enter__", refuse)
+
+
+def test_a_finished_run_on_a_read_only_filesystem_is_reported(tmp_path,
+                                                              monkeypatch):
+  run_dir = tmp_path / "run"
+  first = _experiment(_quick_config(), run_dir).run()
+  before = _listing(run_dir)
+  _read_only(monkeypatch)
+  assert _experiment(_quick_config(), run_dir).run() == first
+  assert _listing(run_dir) == before
+
+
+def test_an_unfinished_run_on_a_read_only_filesystem_is_one_line(
+    tmp_path, monkeypatch):
+  _read_only(monkeypatch)
+  with pytest.raises(runner.RunDirError, match="cannot write there "
+                     r"\(Read-only file system\); a run that is not finished"):
+    _experiment(_quick_config(), tmp_path / "run").run()
