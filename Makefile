@@ -56,9 +56,10 @@ figure3: install
 	$(PY) -m experiments.study --study=figure3 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
 
 # The paper's figures as PNG and SVG in save/figures/, from the runs of
-# make table1 / figure3 / poetry with the same PRESET (default cpu here).
+# make synthetic / table1 / figure3 / poetry / obama / music: of every
+# preset that has runs, or of PRESET when given.
 figures: install
-	$(PY) -m experiments.figures --preset=$(if $(filter command line,$(origin PRESET)),$(PRESET),cpu) $(FLAGS)
+	$(PY) -m experiments.figures $(if $(filter command line,$(origin PRESET)),--preset=$(PRESET),) $(FLAGS)
 
 synthetic-seqgan: install
 	$(PY) -m experiments.run --task=oracle --recipe=seqgan --preset=$(PRESET) --protocol=$(PROTOCOL) $(ORACLE) $(FLAGS)

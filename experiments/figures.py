@@ -1,17 +1,20 @@
 r"""The paper's figures, drawn from the runs' TensorBoard event files.
 
-  python -m experiments.figures --preset=cpu          # = make figures
+  python -m experiments.figures                       # = make figures
+  python -m experiments.figures --preset=cpu          # one preset's runs
   python -m experiments.figures --table1_dir=save/table1_cpu --out_dir=docs
 
 Figure 2 (NLL-oracle of MLE, SS, PG-BLEU and SeqGAN by epoch) comes from the
-runs of `make table1`; Figure 3 (SeqGAN under four g-steps/d-steps/k
+runs of `make table1`, and its MLE and SeqGAN curves alone from `make
+synthetic`; Figure 3 (SeqGAN under four g-steps/d-steps/k
 schedules) from `make figure3`; the poems' BLEU-2, the speeches' BLEU-3/4
 and the melodies' BLEU-4 and MSE by epoch from `make poetry`, `make obama`
 and `make music`. Each curve is the mean over
 seeds, with the seeds' range shaded; the dashed line is the end of
 pre-training; a star marks the paper's final value (on the paper's oracle
 only) and a dot this run's final evaluation (on --final_eval_samples).
-Figures whose runs do not exist are skipped; PNG and SVG go to --out_dir.
+Figures whose runs do not exist are skipped, for every preset unless
+--preset names one; PNG and SVG go to --out_dir.
 """
 
 import glob
@@ -32,12 +35,18 @@ from experiments import cli  # pylint: disable=g-import-not-at-top
 from experiments import paper
 from experiments import report
 
-flags.DEFINE_string("preset", "cpu", "The preset whose runs to draw: the "
-                    "default directories below are named after it.")
+PRESETS = ["paper", "cpu", "smoke"]
+
+flags.DEFINE_enum("preset", None, PRESETS, "The preset whose runs to draw "
+                  "(the default directories below are named after it); "
+                  "default: every preset that has runs.")
 flags.DEFINE_string("table1_dir", None, "Runs of `make table1`; default "
                     "save/table1_<preset>.")
 flags.DEFINE_string("figure3_dir", None, "Runs of `make figure3`; default "
                     "save/figure3_<preset>.")
+flags.DEFINE_string("synthetic_dir", "save/synthetic", "Where `make "
+                    "synthetic` put its <preset>_mle and <preset>_seqgan runs "
+                    "(Figure 2's two main curves).")
 flags.DEFINE_string("poems_dir", "save/poetry", "Where `make poetry` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
 flags.DEFINE_string("obama_dir", "save/obama", "Where `make obama` put its "
@@ -195,6 +204,9 @@ def figure3(figure3_dir):
 
 
 CORPORA = dict(
+    synthetic=("Synthetic oracle", {m: {"nll_oracle": paper.TABLE1[m]}
+                                    for m in ("mle", "seqgan")},
+               ("nll_oracle",)),
     poems=("Chinese poems", paper.POEMS_BLEU2_BY_ROW, ("bleu2",)),
     obama=("Obama speeches", paper.OBAMA_BLEU, ("bleu3", "bleu4")),
     music=("Nottingham music", paper.MUSIC, ("bleu4", "mse")))
@@ -214,12 +226,16 @@ def corpus_figure(task, run_parent, preset):
   for axes, metric in zip(panels[0], metrics):
     for recipe, run_dir in runs.items():
       curves = Curves([run_dir], metric)
+      paper_value = paper_scores.get(recipe, {}).get(metric)
+      if metric == "nll_oracle" and not curves.on_paper_oracle:
+        paper_value = None  # Comparable on the paper's oracle only.
       _draw(axes, curves, FIGURE2_METHODS[recipe], COLOURS[recipe],
-            paper_scores.get(recipe, {}).get(metric))
+            paper_value)
     real = paper_scores.get("real", {}).get(metric)
     if real is not None:
       axes.axhline(real, color="black", ls=":", lw=1, label="real data (paper)")
-    name = metric.replace("bleu", "BLEU-").replace("mse", "MSE")
+    name = (metric.replace("bleu", "BLEU-").replace("mse", "MSE")
+            .replace("nll_oracle", "NLL-oracle"))
     _finish(axes, curves.pretrain_epochs, name)
     axes.set_title(f"{title}: {name} by epoch")
     axes.legend(fontsize=8)
@@ -229,10 +245,13 @@ def corpus_figure(task, run_parent, preset):
 
 
 def render(out_dir, formats, table1_dir=None, figure3_dir=None,
-           poems_dir=None, preset="cpu", obama_dir=None, music_dir=None):
+           poems_dir=None, preset="cpu", obama_dir=None, music_dir=None,
+           synthetic_dir=None):
   """Draws every figure whose runs exist; returns the files written."""
   figures = dict(
       figure2=figure2(table1_dir) if table1_dir else None,
+      synthetic=(corpus_figure("synthetic", synthetic_dir, preset)
+                 if synthetic_dir else None),
       figure3=figure3(figure3_dir) if figure3_dir else None,
       poems_bleu2=(corpus_figure("poems", poems_dir, preset) if poems_dir
                    else None),
@@ -259,19 +278,24 @@ def main(argv):
   if unknown:
     cli.fail(f"--formats: unknown {', '.join(sorted(unknown))}; choose from "
              "png, svg, pdf")
-  table1_dir = FLAGS.table1_dir or f"save/table1_{FLAGS.preset}"
-  figure3_dir = FLAGS.figure3_dir or f"save/figure3_{FLAGS.preset}"
-  try:
-    written = render(FLAGS.out_dir, FLAGS.formats, table1_dir, figure3_dir,
-                     FLAGS.poems_dir, FLAGS.preset, FLAGS.obama_dir,
-                     FLAGS.music_dir)
-  except ValueError as e:
-    cli.fail(str(e))
+  written = []
+  for preset in [FLAGS.preset] if FLAGS.preset else PRESETS:
+    try:
+      written += render(
+          FLAGS.out_dir, FLAGS.formats,
+          FLAGS.table1_dir or f"save/table1_{preset}",
+          FLAGS.figure3_dir or f"save/figure3_{preset}", FLAGS.poems_dir,
+          preset, FLAGS.obama_dir, FLAGS.music_dir, FLAGS.synthetic_dir)
+    except ValueError as e:
+      cli.fail(str(e))
   if not written:
-    cli.fail(f"no runs to draw in {table1_dir}, {figure3_dir}, or "
-             f"{FLAGS.poems_dir}, {FLAGS.obama_dir}, {FLAGS.music_dir} "
-             f"({FLAGS.preset}_*): run make table1, figure3, poetry, obama "
-             "or music first (with the same PRESET)")
+    presets = FLAGS.preset or "any preset"
+    looked = [FLAGS.table1_dir or "save/table1_<preset>",
+              FLAGS.figure3_dir or "save/figure3_<preset>",
+              FLAGS.synthetic_dir, FLAGS.poems_dir, FLAGS.obama_dir,
+              FLAGS.music_dir]
+    cli.fail(f"no runs to draw for {presets} in {', '.join(looked)}: run make "
+             "synthetic, table1, figure3, poetry, obama or music first")
   for path in written:
     logging.info("wrote %s", path)
 

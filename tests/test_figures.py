@@ -69,10 +69,28 @@ def test_no_runs_is_one_clear_line(tmp_path):
   result = _run("experiments.figures", f"--table1_dir={tmp_path}/a",
                 f"--figure3_dir={tmp_path}/b", f"--poems_dir={tmp_path}/c",
                 f"--obama_dir={tmp_path}/d", f"--music_dir={tmp_path}/e",
-                f"--out_dir={tmp_path}/out")
+                f"--synthetic_dir={tmp_path}/f", f"--out_dir={tmp_path}/out")
   assert result.returncode == 2
-  assert "no runs to draw" in result.stderr and "make table1" in result.stderr
+  assert "no runs to draw for any preset" in result.stderr
+  assert "run make synthetic, table1" in result.stderr
   assert not os.path.exists(tmp_path / "out")
+
+
+def test_make_synthetics_curves_are_drawn_whatever_preset_exists(tmp_path):
+  synthetic = tmp_path / "synthetic"
+  _oracle_run(str(synthetic / "smoke_mle"), recipe="mle")
+  _oracle_run(str(synthetic / "smoke_seqgan"))
+  empty = tmp_path / "none"
+  result = _run("experiments.figures", f"--synthetic_dir={synthetic}",
+                f"--table1_dir={empty}", f"--figure3_dir={empty}",
+                f"--poems_dir={empty}", f"--obama_dir={empty}",
+                f"--music_dir={empty}", f"--out_dir={tmp_path}/out",
+                "--formats=png")
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert os.listdir(tmp_path / "out") == ["synthetic_smoke.png"]
+  figure = figures.corpus_figure("synthetic", str(synthetic), "smoke")
+  labels = figure.axes[0].get_legend_handles_labels()[1]
+  assert labels == ["MLE", "SeqGAN"]
 
 
 def test_paper_values_are_marked_only_on_the_paper_oracle(tmp_path):

@@ -111,6 +111,10 @@ def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
     table = f.read()
   assert "| MSE |" in table and "| 0.9406 | 20.620 |" in table
   assert "| real data |" in table
+  final_midi = os.path.join(save_dir, "smoke_seqgan", "samples_midi")
+  assert sorted(os.listdir(final_midi)) == [f"sample_00{i}.mid"
+                                            for i in range(1, 9)]
+  pretty_midi.PrettyMIDI(os.path.join(final_midi, "sample_001.mid"))
   midi_dir = tmp_path / "midi"
   sampled = _run("experiments.sample", f"--run_dir={save_dir}/smoke_seqgan",
                  "--num=3", f"--midi_dir={midi_dir}")

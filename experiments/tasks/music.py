@@ -8,12 +8,17 @@ into windows of --seq_len=32 steps every --window_hop=16 steps. The split is
 by whole tunes: --test_size tunes give the BLEU references and the MSE
 reference windows, --heldout_size more the real-data row; their windows
 never share a tune with training. Each finished run updates
-<save_dir>/<preset>_results.md.
+<save_dir>/<preset>_results.md and writes its first final samples as MIDI
+into <run_dir>/samples_midi/.
 """
+
+import os
+import shutil
 
 from absl import flags
 from absl import logging
 
+from experiments import common
 from experiments import paper
 from experiments.tasks import corpus
 from seqgan_tf import music
@@ -67,5 +72,31 @@ def build(flag_values):
   return task, dict(vocab_size=len(task.vocab), start_token=text.START_ID)
 
 
+# The first final samples written as MIDI into the run directory.
+MIDI_SAMPLES = 8
+
+
 def finish(flag_values, task):
   corpus.write_results_table(flag_values, task, paper.MUSIC)
+  write_final_midi(common.run_dir_of(flag_values))
+
+
+def write_final_midi(run_dir, count=MIDI_SAMPLES):
+  """<run_dir>/samples_midi/sample_001.mid ...: the first final samples.
+
+  Read from samples.txt (tokens as text), so a finished run gets them too;
+  a folder already there is left as it is.
+  """
+  directory = os.path.join(run_dir, "samples_midi")
+  if os.path.exists(directory):
+    return
+  with open(os.path.join(run_dir, "samples.txt"), encoding="utf-8") as f:
+    melodies = [line.split() for line in f.read().splitlines()[:count]]
+  partial = directory + ".partial"
+  shutil.rmtree(partial, ignore_errors=True)
+  os.makedirs(partial)
+  for number, melody in enumerate(melodies, 1):
+    music.tokens_to_midi(melody).write(
+        os.path.join(partial, f"sample_{number:03d}.mid"))
+  os.replace(partial, directory)  # All of them or none.
+  logging.info("Wrote %d samples as MIDI to %s", len(melodies), directory)
