@@ -400,7 +400,7 @@ class Runner:
     if first_epoch == 0 and phase.on_start:
       phase.on_start()
     g_phases = [p for p in self.phases if p.first_step is not None]
-    if first_epoch == 0 and phase is g_phases[-1]:
+    if first_epoch == 0 and g_phases and phase is g_phases[-1]:
       # The best of the method's own phase, not of a pre-training before it
       # (which a branched run restores with its checkpoint).
       self.best_value.assign(math.inf)

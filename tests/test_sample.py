@@ -63,18 +63,31 @@ def test_poems_print_as_blocks_of_lines_and_a_seed_repeats(poems_run):
                                 for r in rows)
 
 
-def test_export_samples_in_a_fresh_process_without_seqgan_tf(poems_run):
+def _export(poems_run, name):
+  """G of the poems run exported to <tmp>/<name>; returns that directory."""
   tmp, run_dir = poems_run
-  directory = str(tmp / "export")
+  directory = str(tmp / name)
   result = _run("experiments.sample", f"--run_dir={run_dir}",
                 f"--export={directory}")
   assert result.returncode == 0, result.stderr[-3000:]
+  return directory
+
+
+def _fresh_process(*command, cwd=None, env=None):
+  """`command` in a new process, TF quiet; its stdout, once it succeeded."""
+  done = subprocess.run(
+      command, cwd=cwd, capture_output=True, text=True, timeout=300,
+      env=dict(os.environ if env is None else env, TF_CPP_MIN_LOG_LEVEL="2"))
+  assert done.returncode == 0, done.stderr[-3000:]
+  return done.stdout
+
+
+def test_export_samples_in_a_fresh_process_without_seqgan_tf(poems_run):
+  directory = _export(poems_run, "export")
   env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-  loaded = subprocess.run([sys.executable, "-c", _LOAD, directory],
-                          cwd=str(tmp), env=dict(env, TF_CPP_MIN_LOG_LEVEL="2"),
-                          capture_output=True, text=True, timeout=300)
-  assert loaded.returncode == 0, loaded.stderr[-3000:]
-  out = json.loads(loaded.stdout.strip().splitlines()[-1])
+  loaded = _fresh_process(sys.executable, "-c", _LOAD, directory,
+                          cwd=str(poems_run[0]), env=env)
+  out = json.loads(loaded.strip().splitlines()[-1])
   assert not out["imported"] and out["same"]
   with open(os.path.join(directory, "vocab.json"), encoding="utf-8") as f:
     vocab = json.load(f)["tokens"]
@@ -91,26 +104,14 @@ def test_export_samples_in_a_fresh_process_without_seqgan_tf(poems_run):
 def test_export_runs_under_saved_model_cli_as_serving_loads_it(poems_run):
   """The TF1-style loader of saved_model_cli and TF Serving gives load()'s."""
   import numpy as np  # pylint: disable=g-import-not-at-top
-  tmp, run_dir = poems_run
-  directory = str(tmp / "export_cli")
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
-                f"--export={directory}")
-  assert result.returncode == 0, result.stderr[-3000:]
-  out_dir = str(tmp / "cli_out")
+  directory = _export(poems_run, "export_cli")
+  out_dir = str(poems_run[0] / "cli_out")
   cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
-  served = subprocess.run(
-      [cli, "run", "--dir", directory, "--tag_set", "serve",
-       "--signature_def", "serving_default",
-       "--input_exprs", "num=3;seed=5;temperature=1.0", "--outdir", out_dir],
-      env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"), capture_output=True,
-      text=True, timeout=300)
-  assert served.returncode == 0, served.stderr[-3000:]
-  loaded = subprocess.run([sys.executable, "-c", _LOAD, directory],
-                          cwd=str(tmp), env=dict(os.environ,
-                                                 TF_CPP_MIN_LOG_LEVEL="2"),
-                          capture_output=True, text=True, timeout=300)
-  assert loaded.returncode == 0, loaded.stderr[-3000:]
-  expected = json.loads(loaded.stdout.strip().splitlines()[-1])
+  _fresh_process(cli, "run", "--dir", directory, "--tag_set", "serve",
+                 "--signature_def", "serving_default", "--input_exprs",
+                 "num=3;seed=5;temperature=1.0", "--outdir", out_dir)
+  loaded = _fresh_process(sys.executable, "-c", _LOAD, directory)
+  expected = json.loads(loaded.strip().splitlines()[-1])
   tokens = np.load(os.path.join(out_dir, "tokens.npy"))
   text = np.load(os.path.join(out_dir, "text.npy"), allow_pickle=True)
   assert tokens.tolist() == expected["tokens"]
@@ -199,14 +200,7 @@ for num, temperature in ((-5, 1.0), (3, 0.0), (3, float("nan")), (3, -1.0)):
 
 
 def test_an_exported_model_refuses_what_it_cannot_sample(poems_run):
-  tmp, run_dir = poems_run
-  directory = str(tmp / "export_refuses")
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
-                f"--export={directory}")
-  assert result.returncode == 0, result.stderr[-3000:]
-  checked = subprocess.run([sys.executable, "-c", _REFUSE, directory],
-                           env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-                           capture_output=True, text=True, timeout=300)
-  assert checked.returncode == 0, checked.stderr[-3000:]
-  assert checked.stdout.splitlines() == ["refused: True False"] + [
+  directory = _export(poems_run, "export_refuses")
+  checked = _fresh_process(sys.executable, "-c", _REFUSE, directory)
+  assert checked.splitlines() == ["refused: True False"] + [
       "refused: False True"] * 3
