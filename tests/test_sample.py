@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -145,18 +146,27 @@ def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
   assert cold.returncode == 2 and "--temperature: 0.0 must be" in cold.stderr
 
 
-@pytest.mark.parametrize("flag, message", [
-    ("--temperature=1e-45", "--temperature: 1e-45 must be a number in "
-     "[0.001, 1000]"),
-    ("--temperature=nan", "--temperature: nan must be a number"),
-    ("--num=1000000000000", "--num=1,000,000,000,000: too many samples"),
-    ("--num=0", "--num=0: must be >= 1"),
+@pytest.mark.parametrize("num, temperature, message", [
+    (4, 1e-45, "--temperature: 1e-45 must be a number in [0.001, 1000]"),
+    (4, float("nan"), "--temperature: nan must be a number"),
+    (10**12, 1.0, "--num=1,000,000,000,000: too many samples"),
+    (0, 1.0, "--num=0: must be >= 1"),
 ])
-def test_sample_flags_it_cannot_sample_are_one_line(poems_run, flag, message):
+def test_sample_flags_it_cannot_sample_are_refused(num, temperature, message):
+  sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
+  from experiments import sample  # pylint: disable=g-import-not-at-top
+  with pytest.raises(ValueError, match=re.escape(message)):
+    sample.check_sample_flags(num, temperature, seq_len=20)
+  sample.check_sample_flags(10, 0.8, seq_len=20)
+
+
+def test_a_temperature_it_cannot_sample_is_one_line(poems_run):
   _, run_dir = poems_run
-  result = _run("experiments.sample", f"--run_dir={run_dir}", flag)
-  assert result.returncode == 2, result.stderr[-3000:]
-  assert message in result.stderr and "Traceback" not in result.stderr
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                "--temperature=1e-45")
+  assert result.returncode == 2 and "Traceback" not in result.stderr
+  assert "--temperature: 1e-45 must be a number in [0.001, 1000]" in (
+      result.stderr)
 
 
 def test_a_vocab_json_of_the_wrong_shape_is_named(poems_run, tmp_path):

@@ -2,9 +2,11 @@
 
 import json
 import os
+import re
 
 import pytest
 
+from experiments import study
 from tests.test_cli import _run
 
 
@@ -43,15 +45,21 @@ def test_figure3_plans_the_four_schedules():
 
 
 @pytest.mark.parametrize("seeds, message", [
-    ("88,88", "'88' and '88' name the same seed 88"),
-    ("88,088", "'88' and '088' name the same seed 88"),
-    ("7,+7", "'7' and '+7' name the same seed 7"),
-    ("", "--seeds is empty"),
-    ("8,x", "'x' is not an integer"),
-    ("-1", "-1 must be >= 0"),
+    (["88", "88"], "'88' and '88' name the same seed 88"),
+    (["88", "088"], "'88' and '088' name the same seed 88"),
+    (["7", "+7"], "'7' and '+7' name the same seed 7"),
+    ([], "--seeds is empty"),
+    (["8", "x"], "'x' is not an integer"),
+    (["-1"], "-1 must be >= 0"),
 ])
 def test_seeds_naming_one_run_twice_are_refused(seeds, message):
+  with pytest.raises(ValueError, match=re.escape(message)):
+    study.parse_seeds(seeds)
+  assert study.parse_seeds(["88", "89"]) == [88, 89]
+
+
+def test_a_seed_given_twice_is_one_line_from_the_command_line():
   result = _run("experiments.study", "--study=table1", "--preset=smoke",
-                f"--seeds={seeds}", "--dry_run")
-  assert result.returncode == 2
-  assert message in result.stderr and "Traceback" not in result.stderr
+                "--seeds=88,088", "--dry_run")
+  assert result.returncode == 2 and "Traceback" not in result.stderr
+  assert "'88' and '088' name the same seed 88" in result.stderr
