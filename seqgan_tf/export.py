@@ -112,8 +112,8 @@ def export(generator, directory, vocab=None):
     tf.saved_model.save(Sampler(generator, vocab), directory)
   except tf.errors.OpError as e:  # A read-only or full filesystem.
     raise files.RunDirError(
-        f"--export={directory}: cannot write there "
-        f"({str(e).splitlines()[0][:200]}); pass a writable new directory"
+        f"--export={directory}: cannot write there ({files.os_reason(e)}); "
+        "pass a writable new directory"
         ) from None
   if vocab:
     files.write_atomic(os.path.join(directory, VOCAB_FILE),

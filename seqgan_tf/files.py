@@ -9,6 +9,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import tempfile
 
 # Written first into every run directory this project creates: --overwrite
@@ -51,6 +52,22 @@ def _umask():
   mask = os.umask(0o022)
   os.umask(mask)
   return mask
+
+
+# What a failed file operation of TF says, in the words of the OS.
+_OS_REASONS = ("No space left on device", "Read-only file system",
+               "Permission denied", "Disk quota exceeded",
+               "Input/output error")
+
+
+def os_reason(error):
+  """The OS's reason in a TF error, without TF's {{function_node ...}} noise."""
+  message = str(getattr(error, "message", error))
+  for reason in _OS_REASONS:
+    if reason in message:
+      return reason
+  plain = re.sub(r"\{\{[^}]*\}\}", "", message).strip()
+  return (plain.splitlines() or ["unknown error"])[0][:200]
 
 
 def read_json(path, fix):

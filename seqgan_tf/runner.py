@@ -148,22 +148,6 @@ class RunSpec:
   best_metric: Optional[str] = None
 
 
-# What a failed file operation of TF says, in the words of the OS.
-_OS_REASONS = ("No space left on device", "Read-only file system",
-               "Permission denied", "Disk quota exceeded",
-               "Input/output error")
-
-
-def _op_error_reason(error):
-  """The OS's reason in a TF error, without TF's {{function_node ...}} noise."""
-  message = str(getattr(error, "message", error))
-  for reason in _OS_REASONS:
-    if reason in message:
-      return reason
-  plain = re.sub(r"\{\{[^}]*\}\}", "", message).strip()
-  return (plain.splitlines() or ["unknown error"])[0][:200]
-
-
 def checkpoint_paths(directory):
   """Checkpoint prefixes in `directory`, newest first, from the files.
 
@@ -345,7 +329,7 @@ class Runner:
     try:
       self.manager.save()
     except (OSError, tf.errors.OpError) as e:
-      reason = getattr(e, "strerror", None) or _op_error_reason(e)
+      reason = getattr(e, "strerror", None) or files.os_reason(e)
       kept = self.manager.latest_checkpoint or "none yet"
       raise RunDirError(
           f"cannot write a checkpoint in {self.checkpoint_dir} ({reason}): "

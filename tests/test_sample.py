@@ -214,3 +214,25 @@ def test_an_exported_model_refuses_what_it_cannot_sample(poems_run):
   checked = _fresh_process(sys.executable, "-c", _REFUSE, directory)
   assert checked.splitlines() == ["refused: True False"] + [
       "refused: False True"] * 3
+
+
+def test_export_onto_a_read_only_filesystem_is_one_line(tmp_path,
+                                                        monkeypatch):
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from seqgan_tf import export  # pylint: disable=g-import-not-at-top
+  from seqgan_tf import files  # pylint: disable=g-import-not-at-top
+  from seqgan_tf import generator  # pylint: disable=g-import-not-at-top
+  from tests.conftest import tiny_generator_config  # pylint: disable=g-import-not-at-top
+
+  def refuse(*args, **kwargs):  # As TF words a read-only mount.
+    del args, kwargs
+    raise tf.errors.PermissionDeniedError(
+        None, None, "{{function_node __wrapped__SaveV2}} /ro/x/variables; "
+        "Read-only file system [Op:SaveV2]")
+
+  monkeypatch.setattr(tf.saved_model, "save", refuse)
+  g = generator.Generator(tiny_generator_config(), seed=0)
+  with pytest.raises(files.RunDirError, match=r"--export=.*/x: cannot write "
+                     r"there \(Read-only file system\); pass a writable new "
+                     r"directory"):
+    export.export(g, str(tmp_path / "x"))
