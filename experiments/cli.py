@@ -63,3 +63,28 @@ def grouped_help(program, help_groups):
 def fail(message):
   print(f"error: {message}", file=sys.stderr)
   sys.exit(2)
+
+
+def distinct_seeds(values):
+  """The --seeds as distinct ints, or ValueError naming the problem.
+
+  Spellings of one integer ("88", "088", "+88", " 88") name one run: a
+  seed given twice would count that run twice in the table.
+  """
+  if not values:
+    raise ValueError("--seeds is empty: give at least one seed, e.g. "
+                     "--seeds=88,89,90")
+  seeds, spelled = [], {}
+  for value in values:
+    try:
+      seed = int(value)
+    except ValueError:
+      raise ValueError(f"--seeds: {value!r} is not an integer") from None
+    if seed < 0:
+      raise ValueError(f"--seeds: {seed} must be >= 0")
+    if seed in spelled:
+      raise ValueError(f"--seeds: {spelled[seed]!r} and {value!r} name the "
+                       f"same seed {seed}; give each seed once")
+    spelled[seed] = value
+    seeds.append(seed)
+  return seeds

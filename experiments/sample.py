@@ -57,7 +57,7 @@ def load_generator(run_dir):
   vocab = (files.read_json(vocab_path, "restore it or run again")
            if os.path.exists(vocab_path) else None)
   if vocab is not None:
-    check_vocab(vocab, vocab_path, config.generator.vocab_size)
+    export_lib.check_vocab(vocab, vocab_path, config.generator.vocab_size)
   if vocab is None and saved["task"].get("task") == "text":
     raise ValueError(f"--run_dir={run_dir}: a text run without "
                      f"{export_lib.VOCAB_FILE} (runs before it was written): "
@@ -69,35 +69,6 @@ def load_generator(run_dir):
     except (tf.errors.OpError, ValueError):
       continue
   raise ValueError(f"--run_dir={run_dir}: no checkpoint of G restores there")
-
-
-def check_vocab(vocab, path, vocab_size):
-  """Raises ValueError unless `vocab` decodes G's `vocab_size` token ids."""
-  tokens = vocab.get("tokens") if isinstance(vocab, dict) else None
-  if not (isinstance(tokens, list) and
-          all(isinstance(token, str) for token in tokens)):
-    raise ValueError(f"{path}: not a vocabulary (a JSON object whose "
-                     "\"tokens\" is a list of strings); restore the run's "
-                     "own vocab.json")
-  if len(tokens) != vocab_size:
-    raise ValueError(f"{path}: {len(tokens)} tokens, but G has vocab_size="
-                     f"{vocab_size}; restore the run's own vocab.json")
-
-
-def check_sample_flags(num, temperature, seq_len, memory_bytes=None):
-  """Raises ValueError for a --num or --temperature G cannot sample."""
-  if num < 1:
-    raise ValueError(f"--num={num}: must be >= 1")
-  config_lib.check_temperature(temperature)
-  if memory_bytes is None:
-    memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-  # int32 tokens and their decoded text, with a margin of 4x.
-  needed = 4 * num * seq_len * (4 + 16)
-  if needed > memory_bytes or num > export_lib.MAX_NUM:
-    raise ValueError(f"--num={num:,}: too many samples for one call (at most "
-                     f"{export_lib.MAX_NUM:,}, and {needed / 2**30:,.1f} GiB "
-                     f"of {memory_bytes / 2**30:,.1f} GiB); ask in batches "
-                     "with other --seed values")
 
 
 EMPTY = "(empty: <pad> first)"
@@ -122,8 +93,8 @@ def main(argv):
     cli.fail("--run_dir is required: a run directory")
   try:
     generator, vocab, path = load_generator(FLAGS.run_dir)
-    check_sample_flags(FLAGS.num, FLAGS.temperature,
-                       generator.config.seq_len)
+    export_lib.check_request(FLAGS.num, FLAGS.temperature,
+                             generator.config.seq_len)
     if FLAGS.export:
       export_lib.export(generator, FLAGS.export, vocab)
       print(f"exported G of {path} to {FLAGS.export}")
@@ -145,11 +116,11 @@ def main(argv):
 
 def write_midi(tokens, vocab, directory):
   """Each sample as a .mid file in `directory`, which must be new or empty."""
-  if vocab is None or "rest" not in vocab["tokens"]:
-    raise ValueError("--midi_dir: only a music run's samples are melodies")
   if os.path.exists(directory) and not os.path.isdir(directory):
     raise ValueError(f"--midi_dir={directory}: a file, not a directory; pass "
                      "a new directory")
+  if vocab is None or "rest" not in vocab["tokens"]:
+    raise ValueError("--midi_dir: only a music run's samples are melodies")
   if os.path.exists(directory) and os.listdir(directory):
     raise ValueError(f"--midi_dir={directory}: exists and is not empty; pass "
                      "a new directory")

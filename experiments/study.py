@@ -134,31 +134,6 @@ def command(save_dir, name, recipe, extra, seed, source, passthrough):
   return args + passthrough
 
 
-def parse_seeds(values):
-  """The --seeds as distinct ints, or ValueError naming the problem.
-
-  Spellings of one integer ("88", "088", "+88", " 88") name one run: a
-  seed given twice would count that run twice in the table.
-  """
-  if not values:
-    raise ValueError("--seeds is empty: give at least one seed, e.g. "
-                     "--seeds=88,89,90")
-  seeds, spelled = [], {}
-  for value in values:
-    try:
-      seed = int(value)
-    except ValueError:
-      raise ValueError(f"--seeds: {value!r} is not an integer") from None
-    if seed < 0:
-      raise ValueError(f"--seeds: {seed} must be >= 0")
-    if seed in spelled:
-      raise ValueError(f"--seeds: {spelled[seed]!r} and {value!r} name the "
-                       f"same seed {seed}; give each seed once")
-    spelled[seed] = value
-    seeds.append(seed)
-  return seeds
-
-
 def summarise(values):
   values = np.asarray(values, float)
   spread = values.std(ddof=1) if len(values) > 1 else float("nan")
@@ -245,7 +220,7 @@ def main(argv):
     cli.fail(f"--methods: unknown {', '.join(sorted(unknown))}; choose from "
              f"{', '.join(METHODS)}")
   try:
-    seeds = parse_seeds(FLAGS.seeds)
+    seeds = cli.distinct_seeds(FLAGS.seeds)
   except ValueError as e:
     cli.fail(str(e))
   planned = runs(FLAGS.study, FLAGS.methods, seeds, FLAGS.preset,

@@ -22,6 +22,35 @@ VOCAB_FILE = "vocab.json"
 MAX_NUM = 1_000_000
 
 
+def check_vocab(vocab, path, vocab_size):
+  """Raises ValueError unless `vocab` decodes G's `vocab_size` token ids."""
+  tokens = vocab.get("tokens") if isinstance(vocab, dict) else None
+  if not (isinstance(tokens, list) and
+          all(isinstance(token, str) for token in tokens)):
+    raise ValueError(f"{path}: not a vocabulary (a JSON object whose "
+                     "\"tokens\" is a list of strings); restore the run's "
+                     "own vocab.json")
+  if len(tokens) != vocab_size:
+    raise ValueError(f"{path}: {len(tokens)} tokens, but G has vocab_size="
+                     f"{vocab_size}; restore the run's own vocab.json")
+
+
+def check_request(num, temperature, seq_len, memory_bytes=None):
+  """Raises ValueError for a `num` or `temperature` G cannot sample."""
+  if num < 1:
+    raise ValueError(f"--num={num}: must be >= 1")
+  config_lib.check_temperature(temperature)
+  if memory_bytes is None:
+    memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+  # int32 tokens and their decoded text, with a margin of 4x.
+  needed = 4 * num * seq_len * (4 + 16)
+  if needed > memory_bytes or num > MAX_NUM:
+    raise ValueError(f"--num={num:,}: too many samples for one call (at most "
+                     f"{MAX_NUM:,}, and {needed / 2**30:,.1f} GiB "
+                     f"of {memory_bytes / 2**30:,.1f} GiB); ask in batches "
+                     "with other --seed values")
+
+
 class _SeedStream:
   """`make_seeds(n)` of a `tf.random.Generator`, from one stateless seed."""
 

@@ -152,12 +152,12 @@ def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
     (10**12, 1.0, "--num=1,000,000,000,000: too many samples"),
     (0, 1.0, "--num=0: must be >= 1"),
 ])
-def test_sample_flags_it_cannot_sample_are_refused(num, temperature, message):
-  sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
-  from experiments import sample  # pylint: disable=g-import-not-at-top
+def test_sample_requests_it_cannot_sample_are_refused(num, temperature,
+                                                      message):
+  from seqgan_tf import export  # pylint: disable=g-import-not-at-top
   with pytest.raises(ValueError, match=re.escape(message)):
-    sample.check_sample_flags(num, temperature, seq_len=20)
-  sample.check_sample_flags(10, 0.8, seq_len=20)
+    export.check_request(num, temperature, seq_len=20)
+  export.check_request(10, 0.8, seq_len=20)
 
 
 def test_a_temperature_it_cannot_sample_is_one_line(poems_run):
@@ -184,15 +184,14 @@ def test_a_vocab_json_of_the_wrong_shape_is_named(poems_run, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_midi_dir_that_is_a_file_names_the_flag(tmp_path):
-  sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
-  from experiments import sample  # pylint: disable=g-import-not-at-top
+def test_midi_dir_that_is_a_file_names_the_flag(poems_run, tmp_path):
+  _, run_dir = poems_run
   target = tmp_path / "taken"
   target.write_text("mine")
-  vocab = {"tokens": ["<pad>", "<start>", "rest", "60"]}
-  with pytest.raises(ValueError, match=f"--midi_dir={target}: a file, not a "
-                     "directory"):
-    sample.write_midi([[2, 3]], vocab, str(target))
+  result = _run("experiments.sample", f"--run_dir={run_dir}",
+                f"--midi_dir={target}")
+  assert result.returncode == 2 and "Traceback" not in result.stderr
+  assert f"--midi_dir={target}: a file, not a directory" in result.stderr
   assert target.read_text() == "mine"
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from experiments import study
+from experiments import cli
 from tests.test_cli import _run
 
 
@@ -54,8 +54,8 @@ def test_figure3_plans_the_four_schedules():
 ])
 def test_seeds_naming_one_run_twice_are_refused(seeds, message):
   with pytest.raises(ValueError, match=re.escape(message)):
-    study.parse_seeds(seeds)
-  assert study.parse_seeds(["88", "89"]) == [88, 89]
+    cli.distinct_seeds(seeds)
+  assert cli.distinct_seeds(["88", "89"]) == [88, 89]
 
 
 def test_a_seed_given_twice_is_one_line_from_the_command_line():
