@@ -1,4 +1,4 @@
-"""Values that could only fail later are refused before any work (#10)."""
+"""Values that could only fail later are refused before any work."""
 
 import dataclasses
 import random

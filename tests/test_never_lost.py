@@ -1,4 +1,4 @@
-"""What is never lost: runs are not deleted, mixed or half-written (#10)."""
+"""What is never lost: runs are not deleted, mixed or half-written."""
 
 import dataclasses
 import errno
