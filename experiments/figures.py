@@ -58,10 +58,11 @@ flags.DEFINE_list("formats", ["png", "svg"], "Image formats to write.")
 FLAGS = flags.FLAGS
 
 # Figure 2's methods, in the paper's legend order, and their colours.
+# `constant` (reward 1, no D) is a control the paper lacks, drawn when run.
 FIGURE2_METHODS = dict(mle="MLE", ss="Schedule Sampling", pgbleu="PG-BLEU",
-                       seqgan="SeqGAN")
+                       seqgan="SeqGAN", constant="Constant reward")
 COLOURS = dict(mle="tab:blue", ss="tab:green", pgbleu="tab:orange",
-               seqgan="tab:red")
+               seqgan="tab:red", constant="tab:purple")
 
 
 class Curves:
@@ -163,13 +164,13 @@ def figure2(table1_dir):
   for method, label in FIGURE2_METHODS.items():
     if method in runs:
       curves = Curves(runs[method], "nll_oracle")
-      centre.append(paper.TABLE1[method] if curves.on_paper_oracle else
+      paper_value = paper.TABLE1.get(method) if curves.on_paper_oracle else None
+      centre.append(paper_value if paper_value is not None else
                     float(np.interp(curves.pretrain_epochs, curves.steps,
                                     curves.mean)))
       for axes in (whole, zoom):
         _draw(axes, curves, f"{label} ({len(curves.run_dirs)} seeds)",
-              COLOURS[method],
-              paper.TABLE1[method] if curves.on_paper_oracle else None)
+              COLOURS[method], paper_value)
         _finish(axes, curves.pretrain_epochs, "NLL by oracle")
   zoom.set_ylim(min(centre) - 0.2, max(centre) + 0.25)
   whole.set_title("Figure 2: NLL-oracle by epoch")

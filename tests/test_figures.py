@@ -26,6 +26,7 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
   _oracle_run(str(table1 / "mle_s1"), recipe="mle")
   for seed in (1, 2):
     _oracle_run(str(table1 / f"seqgan_s{seed}"), seed=seed)
+  _oracle_run(str(table1 / "constant_s1"), recipe="constant")
   _oracle_run(str(tmp_path / "figure3" / "seqgan_g1_d5_k3_s1"), d_steps=5,
               k_epochs=3)
   corpus = _write_corpus(tmp_path / "poems.txt")
@@ -42,7 +43,8 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
   figure = figures.figure2(str(table1))
   whole = figure.axes[0]
   labels = whole.get_legend_handles_labels()[1]
-  assert labels == ["MLE (1 seeds)", "SeqGAN (2 seeds)"]
+  assert labels == ["MLE (1 seeds)", "SeqGAN (2 seeds)",
+                    "Constant reward (1 seeds)"]
   seqgan_line = whole.get_lines()[[l.get_label() for l in whole.get_lines()]
                                   .index("SeqGAN (2 seeds)")]
   curves = [report.read_curve(str(table1 / f"seqgan_s{s}"), "nll_oracle")
