@@ -213,6 +213,12 @@ def sweep_table(rows):
 
 def main(argv):
   passthrough = argv[1:]
+  for arg in passthrough:
+    name = arg.lstrip("-").split("=", 1)[0]
+    if name in ("protocol", "seed", "recipe", "preset", "save_dir", "run_name"):
+      cli.fail(f"{arg} after --: the study sets --{name} for every run; pass "
+               "--protocol and --preset before --, and let the study name "
+               "the runs")
   suffix = "_paper_era" if FLAGS.protocol == "paper_era" else ""
   save_dir = FLAGS.save_dir or f"save/{FLAGS.study}_{FLAGS.preset}{suffix}"
   unknown = set(FLAGS.methods) - set(METHODS)

@@ -63,3 +63,11 @@ def test_a_seed_given_twice_is_one_line_from_the_command_line():
                 "--seeds=88,088", "--dry_run")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "'88' and '088' name the same seed 88" in result.stderr
+
+
+def test_a_setting_the_study_owns_is_refused_after_the_separator():
+  result = _run("experiments.study", "--study=table1", "--preset=smoke",
+                "--seeds=1", "--dry_run", "--", "--protocol=paper_era")
+  assert result.returncode == 2 and "Traceback" not in result.stderr
+  assert "--protocol=paper_era after --: the study sets --protocol" in (
+      result.stderr)
