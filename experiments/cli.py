@@ -35,11 +35,12 @@ def grouped_help(program, help_groups):
   name = f"python -m {spec.name}" if spec else program
   lines = [(main.__doc__ or "").strip(), "", f"Flags of {name}:"]
   listed = set()
+  # Modules are named by import path, or by file path for the __main__ one.
   ours = sorted(
-      name for module, module_flags in flags.FLAGS.flags_by_module_dict().items()
-      if module.startswith(("experiments", "__main__")) or
-      module.endswith(("/experiments/run.py", "/experiments/common.py"))
-      for flag in module_flags for name in (flag.name,))
+      flag.name
+      for module, module_flags in flags.FLAGS.flags_by_module_dict().items()
+      if "experiments" in module or module == "__main__"
+      for flag in module_flags)
   rest = [name for name in ours
           if not any(name in names for _, names in help_groups)]
   for title, names in list(help_groups) + [("other", rest)]:

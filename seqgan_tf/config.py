@@ -13,7 +13,7 @@ from typing import Tuple
 
 
 PRECISIONS = ("fp32", "bf16")
-# PG-BLEU's reward rules (`seqgan_tf.rewards.RULES`).
+# PG-BLEU's reward rules (`seqgan_tf.rewards.BleuReward`).
 PGBLEU_RULES = ("nltk2016", "nltk")
 
 

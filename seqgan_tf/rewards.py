@@ -10,9 +10,10 @@ import collections
 import numpy as np
 import tensorflow as tf
 
+from seqgan_tf import config as config_lib
 
 # How an n-gram order without a match counts (see `seqgan_tf.bleu.RULES`).
-RULES = ("nltk2016", "nltk")
+RULES = config_lib.PGBLEU_RULES
 
 
 class BleuReward:
