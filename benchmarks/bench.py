@@ -27,10 +27,9 @@ from absl import flags
 import numpy as np
 import tensorflow as tf
 
-from experiments import common
 from seqgan_tf import config as config_lib
-from experiments.tasks import oracle as oracle_task
 from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import presets
 from seqgan_tf import recipes
 from seqgan_tf import rewards
 from seqgan_tf import train
@@ -42,7 +41,7 @@ PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
 flags.DEFINE_list("phases", list(PHASES), "Phases to time.")
 flags.DEFINE_integer("repeats", 3, "Timed runs per phase (median reported).")
 flags.DEFINE_string("out_dir", "save/bench", "Where the JSON goes.")
-flags.DEFINE_enum("preset", "paper", list(oracle_task.PRESETS),
+flags.DEFINE_enum("preset", "paper", list(presets.NAMES),
                   "The synthetic task's preset: paper (the paper config) is "
                   "what the table reports; smoke is tiny, to check the script.")
 flags.DEFINE_enum("precision", "fp32", list(config_lib.PRECISIONS),
@@ -181,9 +180,8 @@ def main(argv):
   if unknown:
     raise app.UsageError(f"--phases: unknown {sorted(unknown)}; choose from "
                          f"{','.join(PHASES)}")
-  config = common.config_from_values(
-      {**oracle_task.DEFAULTS, **oracle_task.PRESETS[FLAGS.preset],
-       "precision": FLAGS.precision})
+  config = config_lib.override(presets.get("oracle", FLAGS.preset).config,
+                               precision=FLAGS.precision).validate()
   trainer = train.Trainer(config)
   oracle = oracle_lib.build(config.generator,
                             oracle_lib.random_params(config.generator, 0))

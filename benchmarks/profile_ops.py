@@ -24,10 +24,9 @@ from absl import flags
 import tensorflow as tf
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
-from experiments import common
-from experiments.tasks import oracle as oracle_task
 from seqgan_tf import config as config_lib
 from seqgan_tf import losses
+from seqgan_tf import presets
 from seqgan_tf import train
 
 PHASES = ("sample", "d_step")
@@ -40,7 +39,7 @@ flags.DEFINE_integer("calls", 10, "Profiled calls (after one warm-up).")
 flags.DEFINE_enum("by", "type", ["type", "name"],
                   "Group the op times by op type or list ops by name.")
 flags.DEFINE_integer("top", 20, "Rows to print.")
-flags.DEFINE_enum("preset", "paper", list(oracle_task.PRESETS),
+flags.DEFINE_enum("preset", "paper", list(presets.NAMES),
                   "The synthetic task's preset (smoke: tiny, to check the "
                   "script).")
 flags.DEFINE_enum("precision", "fp32", list(config_lib.PRECISIONS),
@@ -95,9 +94,8 @@ def op_times(xspace_file, calls):
 
 def main(argv):
   del argv
-  config = common.config_from_values(
-      {**oracle_task.DEFAULTS, **oracle_task.PRESETS[FLAGS.preset],
-       "precision": FLAGS.precision})
+  config = config_lib.override(presets.get("oracle", FLAGS.preset).config,
+                               precision=FLAGS.precision).validate()
   trainer = train.Trainer(config)
   step = tf.function(phase_step(FLAGS.phase, trainer, config))
   step()  # Tracing and compilation are not profiled.

@@ -26,8 +26,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
 
 from experiments import cli  # pylint: disable=g-import-not-at-top
-from experiments import paper
-from experiments import tasks as task_modules
+from seqgan_tf import paper
+from seqgan_tf import presets
 from seqgan_tf import bleu
 from seqgan_tf import files
 from seqgan_tf import text
@@ -51,13 +51,12 @@ def corpus_of(task_name, data_file):
   Obama's rare words stay words here: the vocabulary would depend on a
   training split, and <unk> matching <unk> would only raise the scores.
   """
-  defaults = task_modules.TASKS[task_name].DEFAULTS
-  sequences, _ = text.read_corpus(data_file,
-                                  defaults.get("token_level", "word"),
-                                  defaults.get("lowercase", False))
-  sequences, _ = text.fit_length(sequences, defaults["seq_len"], "cut")
-  orders = (2,) if task_name == "poems" else (3, 4)
-  return sequences, orders
+  preset = presets.get(task_name)
+  sequences, _ = text.read_corpus(data_file, preset.task.token_level,
+                                  preset.task.lowercase)
+  sequences, _ = text.fit_length(sequences, preset.config.generator.seq_len,
+                                 "cut")
+  return sequences, preset.task.bleu_orders
 
 
 def study(sequences, orders, heldout_size, sizes, seed):
@@ -126,8 +125,7 @@ def main(argv):
   try:
     sequences, orders = corpus_of(FLAGS.task, FLAGS.data_file)
     heldout = (FLAGS.heldout_size or
-               task_modules.TASKS[FLAGS.task].DEFAULTS.get("heldout_size",
-                                                          1000))
+               presets.get(FLAGS.task).task.heldout_size)
     rows = study(sequences, orders, heldout, FLAGS.references,
                  FLAGS.split_seed)
   except ValueError as e:

@@ -1,14 +1,14 @@
 """Flags shared by the entry points, and the wrapper that runs them.
 
-Every field of `config_lib.SeqGANConfig` (and of its G and D configs) is one
-flag, defined here from the dataclass: its type, its default, and its
-docstring line as help. G's fields take the prefix `g_`, D's `d_`, unless a
-field names its flag (`vocab_size`, `seq_len` set both G and D). Flags
-become one frozen config (`config_from_flags`); the library never reads
-flags.
+Every setting is one flag, defined here from its dataclass field: the
+fields of `config.SeqGANConfig` (and of its G and D configs), of each
+task's config and of `runtime.RuntimeConfig`, with the field's type, its
+default and its docstring line as help. G's fields take the prefix `g_`,
+D's `d_`, unless a field names its flag (`vocab_size`, `seq_len` set both G
+and D). Flags become typed configs in one place (`preset_from_flags`): the
+task's preset, then the flags given; the library never reads flags.
 """
 
-import dataclasses
 import logging as python_logging
 import os
 import sys
@@ -20,137 +20,121 @@ import tensorflow as tf
 
 from experiments import cli
 from seqgan_tf import config as config_lib
+from seqgan_tf import presets
 from seqgan_tf import runner
-from seqgan_tf import xla
+from seqgan_tf import runtime as runtime_lib
+from seqgan_tf import tasks
 
 
-@dataclasses.dataclass(frozen=True)
-class _ConfigFlag:
-  """A flag and the config fields it sets (paths like ("generator", "seq_len"))."""
-  name: str
-  paths: tuple
-  type: type
-  default: object
-  help: str
-
-
-def config_flags(cls=config_lib.SeqGANConfig, prefix="", path=(), owner=""):
-  """{flag name: _ConfigFlag} for every field of `cls`, nested ones included."""
-  found = {}
-  docs = config_lib.attribute_docs(cls)
-  for field in dataclasses.fields(cls):
-    if dataclasses.is_dataclass(field.type):
-      inner = config_flags(field.type, field.metadata.get("flag_prefix", ""),
-                           path + (field.name,), field.metadata.get("owner"))
-      for name, flag in inner.items():
-        if name in found:  # A setting shared by G and D: one flag sets both.
-          doc = found[name].help.split(": ", 1)[1]
-          flag = dataclasses.replace(flag, paths=found[name].paths + flag.paths,
-                                     help=f"G and D: {doc}")
-        found[name] = flag
-      continue
-    name = field.metadata.get("flag", prefix + field.name)
-    doc = docs.get(field.name, field.name)
-    found[name] = _ConfigFlag(name, (path + (field.name,),), field.type,
-                              field.default, f"{owner}: {doc}" if owner else doc)
+def setting_fields():
+  """{flag name: config.FlagField} of every setting of every task."""
+  found = {**config_lib.flag_fields(),
+           **config_lib.flag_fields(runtime_lib.RuntimeConfig)}
+  for task in tasks.names():
+    for name, field in config_lib.flag_fields(
+        type(tasks.get(task).config)).items():
+      found.setdefault(name, field)
   return found
 
 
-def define_config_flags(defaults=None, choices=None):
-  """Defines one flag per config field.
+def define_setting_flags(choices=None):
+  """One flag per setting of every task: its config, task and runtime fields.
+
+  A flag's help is its field's docstring line. A task setting's default is
+  the task's (listed in the help); a model setting's is the paper's
+  synthetic run's, which each task's preset replaces where it differs.
 
   Args:
-    defaults: {flag name: default} replacing the dataclass default.
     choices: {flag name: allowed values}, making that flag an enum.
   """
-  defaults, choices = defaults or {}, choices or {}
-  for flag in config_flags().values():
-    default = defaults.get(flag.name, flag.default)
-    if flag.name in choices:
-      flags.DEFINE_enum(flag.name, default, choices[flag.name], flag.help)
-    elif typing.get_origin(flag.type) is tuple:
-      flags.DEFINE_list(flag.name, [str(v) for v in default], flag.help)
-    elif flag.type is bool:
-      flags.DEFINE_bool(flag.name, default, flag.help)
-    elif flag.type is int:
-      flags.DEFINE_integer(flag.name, default, flag.help)
-    elif flag.type is float:
-      flags.DEFINE_float(flag.name, default, flag.help)
-    else:
-      flags.DEFINE_string(flag.name, default, flag.help)
+  choices = choices or {}
+  model = {**config_lib.flag_fields(),
+           **config_lib.flag_fields(runtime_lib.RuntimeConfig)}
+  for name, field in setting_fields().items():
+    if name in model:
+      _define(field, field.default, field.help, choices.get(name))
+      continue
+    defaults = {task: getattr(tasks.get(task).config, name)
+                for task in tasks.names() if name in presets.settings(task)}
+    help_text = field.help
+    if any(value is not None for value in defaults.values()):
+      help_text += " Default: " + "; ".join(
+          f"{task} {_shown(value)}" for task, value in defaults.items()) + "."
+    _define(field, None, help_text, field.choices)
 
 
-def config_from_flags(flag_values, **overrides):
-  """One frozen, validated `SeqGANConfig` from the flags.
+def _shown(value):
+  if isinstance(value, (tuple, list)):
+    return ",".join(map(str, value))
+  return "none" if value is None else str(value)
 
-  Args:
-    flag_values: parsed flags, with every config flag defined.
-    **overrides: {flag name: value} replacing a flag's value (a corpus's
-      vocabulary size, its start token).
+
+def _define(field, default, help_text, choices):
+  if choices:
+    flags.DEFINE_enum(field.name, default, list(choices), help_text)
+  elif typing.get_origin(field.type) is tuple:
+    flags.DEFINE_list(field.name, None if default is None else
+                      [str(v) for v in default], help_text)
+  elif field.type is bool:
+    flags.DEFINE_bool(field.name, default, help_text)
+  elif field.type is int:
+    flags.DEFINE_integer(field.name, default, help_text)
+  elif field.type is float:
+    flags.DEFINE_float(field.name, default, help_text)
+  else:
+    flags.DEFINE_string(field.name, default, help_text)
+
+
+def preset_from_flags(flag_values):
+  """The run's `presets.Preset`: the task's preset, then the flags given.
+
+  The one place flags become configs: the preset (with the protocol's
+  layer), then every setting the command line gives, over it; a setting of
+  another task is refused, naming whose it is.
   """
-  return _build_config(
-      lambda flag: overrides.get(flag.name, flag_values[flag.name].value))
+  preset = presets.get(flag_values.task, flag_values.preset,
+                       recipe=flag_values.recipe,
+                       protocol=flag_values.protocol)
+  return presets.apply(preset, **{
+      name: flag_values[name].value for name in setting_fields()
+      if flag_values[name].present})
 
 
-def config_from_values(values):
-  """A validated `SeqGANConfig` from {flag name: value} over the defaults.
-
-  Keys that are not config flags (a task's own, like `oracle`) are ignored,
-  so a task's `DEFAULTS` and `PRESETS` entries can be passed as they are.
-  """
-  return _build_config(lambda flag: values.get(flag.name, flag.default))
-
-
-def _build_config(value_of):
-  """The config with each flag's value `value_of(flag)`."""
-  values = {}
-  for flag in config_flags().values():
-    value = value_of(flag)
-    if typing.get_origin(flag.type) is tuple:
-      value = _number_tuple(flag.name, value, typing.get_args(flag.type)[0])
-    for path in flag.paths:
-      values.setdefault(path[:-1], {})[path[-1]] = value
-  top = values.pop(())
-  nested = {field.name: field.type(**values[(field.name,)])
-            for field in dataclasses.fields(config_lib.SeqGANConfig)
-            if (field.name,) in values}
-  return config_lib.SeqGANConfig(**top, **nested).validate()
+def with_data_dirs(preset, save_dir):
+  """Downloads go to save/oracle/ and save/data/ beside `save_dir`'s parent."""
+  changes = {}
+  for name, folder in (("oracle_dir", "oracle"), ("data_dir", "data")):
+    if hasattr(preset.task, name) and getattr(preset.task, name) is None:
+      changes[name] = os.path.join(
+          os.path.dirname(save_dir.rstrip("/")) or ".", folder)
+  return presets.apply(preset, **changes)
 
 
-def _number_tuple(name, value, number_type):
-  try:
-    return tuple(number_type(v) for v in value)
-  except ValueError:
-    kind = "integers" if number_type is int else "numbers"
-    raise ValueError(f"--{name}={','.join(map(str, value))}: must be "
-                     f"comma-separated {kind}") from None
-
-
-def define_run_flags(presets):
-  """Run management: preset, where outputs go, determinism, XLA."""
-  flags.DEFINE_enum("preset", "paper", list(presets),
-                    "Flag defaults to start from (the task's); flags given on "
-                    "the command line win.")
+def define_run_flags(default_task):
+  """What to run, and where its outputs go."""
+  flags.DEFINE_enum(
+      "task", default_task, list(tasks.names()),
+      "What G learns; each task sets its own defaults and presets. " +
+      " ".join(tasks.get(name).summary for name in tasks.names()))
+  flags.DEFINE_enum("preset", "paper", list(presets.NAMES),
+                    "Settings to start from (the task's): paper, cpu (a "
+                    "short run on 2 CPU cores) or smoke (seconds); flags "
+                    "given on the command line win.")
+  flags.DEFINE_enum("protocol", "released", list(presets.PROTOCOLS),
+                    "The oracle task's defaults. released: those of the "
+                    "authors' released sequence_gan.py; paper_era: those of "
+                    "the code that made Table 1 (G's lr 1e-3, evaluation "
+                    "every epoch, its schedules at the paper preset, "
+                    "PG-BLEU's rollouts and references, SS from scratch); "
+                    "see the README.")
   flags.DEFINE_string("save_dir", None,
                       "Parent of run directories; default: the task's "
-                      "(save/synthetic, save/poetry).")
+                      "(save/synthetic, save/poetry, save/obama, save/music, "
+                      "save/text).")
   flags.DEFINE_string("run_name", None,
                       "Run directory name; default <preset>_<recipe>.")
   flags.DEFINE_bool("overwrite", False,
                     "Delete an existing run directory of that name first.")
-  flags.DEFINE_bool("deterministic", False,
-                    "tf.config.experimental.enable_op_determinism(): bitwise "
-                    "repeatable runs, resumed or not (slower on GPUs).")
-  flags.DEFINE_bool("xla", True,
-                    "Compile G's training and NLL steps with XLA (faster; "
-                    "false compares with plain TF graphs).")
-
-
-def apply_defaults(flag_values, values):
-  """Sets `values` on the flags the command line did not give."""
-  for name, value in values.items():
-    if not flag_values[name].present:
-      flag_values[name].value = value
 
 
 def check_writable(directory, flag_name):
@@ -166,29 +150,15 @@ def check_writable(directory, flag_name):
                      f"({e.strerror}); pass a writable --{flag_name}") from None
 
 
-def data_dir(flag_values, name):
-  """save/<name>/ beside the run directories' parent: downloads go there."""
-  return os.path.join(os.path.dirname(flag_values.save_dir.rstrip("/")) or ".",
-                      name)
-
-
-def run_dir_of(flag_values, recipe=None):
+def run_dir(save_dir, run_name, preset, recipe):
   """<save_dir>/<run_name>; the name must be a plain directory name."""
-  name = (flag_values.run_name or
-          f"{flag_values.preset}_{recipe or flag_values.recipe}")
+  name = run_name or f"{preset}_{recipe}"
   if (not name or name in (".", "..") or "/" in name or
       (os.altsep and os.altsep in name) or name.startswith(".")):
     raise ValueError(f"--run_name={name}: must be a plain directory name (no "
                      "'/', not '.' or '..', not starting with '.'); the run "
                      "goes into --save_dir")
-  return os.path.join(flag_values.save_dir, name)
-
-
-def enable(flag_values):
-  """Determinism and XLA as the flags say: before any model is built."""
-  if flag_values.deterministic:
-    tf.config.experimental.enable_op_determinism()
-  xla.set_enabled(flag_values.xla)
+  return os.path.join(save_dir, name)
 
 
 class _DropSaverChatter(python_logging.Filter):

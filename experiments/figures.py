@@ -32,7 +32,7 @@ import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
 import numpy as np  # pylint: disable=g-import-not-at-top
 
 from experiments import cli  # pylint: disable=g-import-not-at-top
-from experiments import paper
+from seqgan_tf import paper
 from experiments import report
 
 PRESETS = ["paper", "cpu", "smoke"]

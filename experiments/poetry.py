@@ -5,7 +5,7 @@ r"""Chinese quatrains (paper Section 5, Table 2): BLEU-2 of MLE and SeqGAN.
   python -m experiments.poetry --preset=cpu ...        # a short CPU run
 
 `python -m experiments.run --task=poems` with the same flags; see
-`experiments/tasks/poems.py`. Outputs go to save/poetry/<run_name>/.
+`seqgan_tf/tasks/corpus.py`. Outputs go to save/poetry/<run_name>/.
 """
 
 from experiments import run

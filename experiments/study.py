@@ -27,10 +27,9 @@ import numpy as np
 from scipy import stats
 
 from experiments import cli
-from experiments import common
-from experiments import paper
-from experiments.tasks import oracle
 from seqgan_tf import files
+from seqgan_tf import paper
+from seqgan_tf import presets
 
 PAPER_TABLE1, FIGURE3 = paper.TABLE1, paper.FIGURE3
 TEMPERATURES = "0.8,0.9,1.0,1.1,1.2"
@@ -54,13 +53,13 @@ BEST_OF_RUN = ("ss", "pgbleu", "seqgan", "constant")
 flags.DEFINE_enum("study", "table1", ["table1", "figure3"],
                   "table1: every method of Table 1; figure3: SeqGAN with the "
                   "four (g-steps, d-steps, k) schedules of Figure 3.")
-flags.DEFINE_enum("preset", "cpu", ["paper", "cpu", "smoke"],
+flags.DEFINE_enum("preset", "cpu", list(presets.NAMES),
                   "The oracle task's preset for every run.")
 flags.DEFINE_list("seeds", ["88", "89", "90"], "One pre-training and one run "
                   "of each method per seed.")
 flags.DEFINE_list("methods", list(METHODS),
                   "Table 1's methods to run: " + ", ".join(METHODS) + ".")
-flags.DEFINE_enum("protocol", "released", list(oracle.PROTOCOLS),
+flags.DEFINE_enum("protocol", "released", list(presets.PROTOCOLS),
                   "Every run's --protocol: the released code's defaults, or "
                   "the paper-era code's that made Table 1.")
 flags.DEFINE_string("save_dir", None,
@@ -78,9 +77,8 @@ FLAGS = flags.FLAGS
 
 def pretrain_epochs(recipe, preset, protocol):
   """G's MLE epochs before `recipe`'s own training, as a run would take."""
-  values = {**oracle.PRESETS[preset],
-            **oracle.protocol_defaults(protocol, recipe, preset)}
-  return common.config_from_values(values).pretrain_g_epochs
+  return presets.get("oracle", preset, recipe=recipe,
+                     protocol=protocol).config.pretrain_g_epochs
 
 
 def pretrain_name(epochs, seed, preset, protocol):

@@ -9,6 +9,7 @@ import dataclasses
 import inspect
 import math
 import re
+import typing
 from typing import Tuple
 
 
@@ -303,6 +304,110 @@ def _require_finite(config, prefix):
 def replace(config, **changes):
   """`dataclasses.replace` that also validates the result."""
   return dataclasses.replace(config, **changes).validate()
+
+
+@dataclasses.dataclass(frozen=True)
+class FlagField:
+  """A flag's name and the config fields it sets.
+
+  Attributes:
+    name: the flag's name (`g_emb_dim`, `seq_len`).
+    paths: the fields it sets, as attribute paths: (("generator",
+      "emb_dim"),), or one path in G and one in D for a shared flag.
+    type: the field's type.
+    default: the field's default.
+    help: the field's docstring line, prefixed by its owner ("G: ...").
+    choices: the allowed values of a field that is a choice, or None.
+  """
+  name: str
+  paths: tuple
+  type: object
+  default: object
+  help: str
+  choices: tuple = None
+
+
+def flag_fields(cls=None, prefix="", path=(), owner=""):
+  """{flag name: FlagField} of every field of `cls`, nested ones included.
+
+  G's fields take the prefix `g_`, D's `d_`, unless a field names its flag
+  (`vocab_size`, `seq_len` set both G and D): the names of the command
+  line, and of `override`.
+  """
+  cls = cls or SeqGANConfig
+  found = {}
+  docs = attribute_docs(cls)
+  for field in dataclasses.fields(cls):
+    if dataclasses.is_dataclass(field.type):
+      inner = flag_fields(field.type, field.metadata.get("flag_prefix", ""),
+                          path + (field.name,), field.metadata.get("owner"))
+      for name, flag in inner.items():
+        if name in found:  # A setting shared by G and D: one flag sets both.
+          doc = found[name].help.split(": ", 1)[1]
+          flag = dataclasses.replace(flag, paths=found[name].paths + flag.paths,
+                                     help=f"G and D: {doc}")
+        found[name] = flag
+      continue
+    name = field.metadata.get("flag", prefix + field.name)
+    if name is False:  # Set by the code, not by the user.
+      continue
+    doc = docs.get(field.name, field.name)
+    found[name] = FlagField(name, (path + (field.name,),), field.type,
+                            field.default,
+                            f"{owner}: {doc}" if owner else doc,
+                            field.metadata.get("choices"))
+  return found
+
+
+def override(config, **values):
+  """`config` with fields set by their flag names; not validated.
+
+    override(config, rollout_num=8, g_emb_dim=64, d_filter_sizes=(2, 3))
+
+  Raises:
+    ValueError: a name that is no flag of this config, or a tuple field
+      given values that are not numbers.
+  """
+  fields = flag_fields(type(config))
+  unknown = sorted(set(values) - set(fields))
+  if unknown:
+    raise ValueError(f"{', '.join('--' + n for n in unknown)}: not a setting "
+                     f"of {type(config).__name__}")
+  changes = {}
+  for name, value in values.items():
+    field = fields[name]
+    if typing.get_origin(field.type) is tuple:
+      value = _number_tuple(name, value, typing.get_args(field.type)[0])
+    for path in field.paths:
+      changes[path] = value
+  return _with_changes(config, changes)
+
+
+def _with_changes(config, changes, path=()):
+  """`config` with {attribute path: value} set, nested dataclasses too."""
+  own, nested = {}, set()
+  for field_path, value in changes.items():
+    if len(field_path) == len(path) + 1:
+      own[field_path[-1]] = value
+    else:
+      nested.add(field_path[len(path)])
+  for name in nested:
+    own[name] = _with_changes(getattr(config, name), {
+        p: v for p, v in changes.items()
+        if len(p) > len(path) + 1 and p[len(path)] == name}, path + (name,))
+  return dataclasses.replace(config, **own)
+
+
+def _number_tuple(name, value, number_type):
+  if isinstance(value, str):
+    value = [v for v in value.split(",") if v]
+  try:
+    return tuple(number_type(v) for v in value)
+  except (TypeError, ValueError):
+    kind = "integers" if number_type is int else "numbers"
+    shown = value if isinstance(value, str) else ",".join(map(str, value))
+    raise ValueError(f"--{name}={shown}: must be comma-separated "
+                     f"{kind}") from None
 
 
 def to_dict(config):

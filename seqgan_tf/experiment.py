@@ -8,13 +8,11 @@
 """
 
 import dataclasses
-import json
 import os
 
 import tensorflow as tf
 
 from seqgan_tf import config as config_lib
-from seqgan_tf import export
 from seqgan_tf import files
 from seqgan_tf import progress
 from seqgan_tf import recipes
@@ -33,9 +31,7 @@ class Experiment:
 
   Args:
     config: `config_lib.SeqGANConfig`.
-    task: `tasks.OracleTask` or `tasks.TextTask` (anything with `num_real`,
-      `real_data(seed)`, `evaluate(samples, generator, temperature)`,
-      `format_samples` and `description`).
+    task: a `tasks.Task` (`tasks.build` makes one from its config).
     run_dir: the run directory; config.json, checkpoints/, TensorBoard
       events, samples.txt and results.json go there.
     overwrite: delete `run_dir` first (only if it is a run directory).
@@ -102,7 +98,7 @@ class Experiment:
         evaluate=evaluate,
         format_samples=task.format_samples,
         show_samples=task.show_samples,
-        write_media=getattr(task, "write_media", None),
+        write_media=task.write_media,
         start=lambda: real_data.assign(task.real_data(config.seed + 1)),
         legacy_phase=lambda index: recipes.legacy_phase(config.recipe, index),
         eval_every=config.eval_every,
@@ -114,16 +110,14 @@ class Experiment:
         hparams_config=summaries.hparams_config,
         layout=summaries.layout(task.metric_names),
         describe=describe,
-        results=dict(recipe=config.recipe, **getattr(task, "data_stats", {}),
+        results=dict(recipe=config.recipe, **task.data_stats,
                      **(dict(init_from=init_from) if init_from else {}),
                      **(extra_results or {})),
         start_from=(pretrained_checkpoint(init_from, config, task)
                     if init_from else None),
         final_extras=temperature_sweep,
-        best_metric=getattr(task, "best_metric", None),
-        files=({export.VOCAB_FILE: json.dumps(task.vocab_json(),
-                                               ensure_ascii=False) + "\n"}
-               if hasattr(task, "vocab_json") else {}))
+        best_metric=task.best_metric,
+        files=task.run_files())
     self.runner = runner.Runner(
         run_dir, phases,
         dict(real_data=real_data, eval_rng=eval_rng,
@@ -211,9 +205,8 @@ def pretrained_checkpoint(source_dir, config, task):
 
 def _upgrade_saved(saved, task):
   """An older config.json in today's form (renamed keys, new defaults)."""
-  upgrade_task = getattr(task, "upgrade_description", lambda d: d)
   return dict(config=config_lib.to_dict(config_lib.from_dict(saved["config"])),
-              task=upgrade_task(saved["task"]))
+              task=task.upgrade_description(saved["task"]))
 
 
 def flat_hparams(config):

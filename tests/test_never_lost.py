@@ -4,7 +4,6 @@ import dataclasses
 import errno
 import os
 
-from absl import flags
 import pytest
 import tensorflow as tf
 
@@ -41,13 +40,8 @@ def _listing(directory):
 
 @pytest.mark.parametrize("name", ["..", ".", "/tmp/elsewhere", "a/b", ".hid"])
 def test_run_name_must_be_a_plain_name(tmp_path, name):
-  values = flags.FlagValues()
-  for flag, default in (("run_name", name), ("save_dir", str(tmp_path)),
-                        ("preset", "smoke"), ("recipe", "seqgan")):
-    flags.DEFINE_string(flag, default, "", flag_values=values)
-  values(["test"])
   with pytest.raises(ValueError, match="must be a plain directory name"):
-    common.run_dir_of(values)
+    common.run_dir(str(tmp_path), name, "smoke", "seqgan")
 
 
 def test_overwrite_of_parent_is_refused_from_the_command_line(tmp_path):

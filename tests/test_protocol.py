@@ -6,44 +6,59 @@ import os
 import pytest
 
 from experiments import report
-from experiments.tasks import oracle
 from seqgan_tf import config as config_lib
 from seqgan_tf import experiment as experiment_lib
+from seqgan_tf import presets
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 from tests.test_cli import _run
 
 
+def _layer(protocol, recipe, preset):
+  config = presets.get("oracle", preset, recipe=recipe).config
+  return presets.protocol_overrides(protocol, recipe, config, preset)
+
+
 def test_released_protocol_adds_nothing():
   for recipe in ("seqgan", "ss", "pgbleu", "mle"):
-    assert oracle.protocol_defaults("released", recipe, "paper") == {}
+    assert _layer("released", recipe, "paper") == {}
+    assert (presets.get("oracle", "cpu", recipe) ==
+            presets.get("oracle", "cpu", recipe, protocol="released"))
 
 
 def test_paper_era_layer_at_the_paper_preset():
-  assert oracle.protocol_defaults("paper_era", "pgbleu", "paper") == dict(
+  assert _layer("paper_era", "pgbleu", "paper") == dict(
       g_learning_rate=0.001, eval_every=1, rollout_num=1,
       pgbleu_references=0.4, pretrain_g_epochs=200, adversarial_epochs=800)
-  seqgan = oracle.protocol_defaults("paper_era", "seqgan", "paper")
+  seqgan = _layer("paper_era", "seqgan", "paper")
   assert (seqgan["pretrain_g_epochs"], seqgan["adversarial_epochs"]) == (240,
                                                                          800)
-  ss = oracle.protocol_defaults("paper_era", "ss", "paper")
+  ss = _layer("paper_era", "ss", "paper")
   assert (ss["pretrain_g_epochs"], ss["adversarial_epochs"],
           ss["ss_start"]) == (0, 300, 0.998)
-  mle = oracle.protocol_defaults("paper_era", "mle", "paper")
+  mle = _layer("paper_era", "mle", "paper")
   assert mle["pretrain_g_epochs"] + mle["adversarial_epochs"] == 350
 
 
 def test_paper_era_keeps_a_shorter_presets_lengths():
   # The cpu preset trains 40 MLE epochs, then 30 of the method.
-  seqgan = oracle.protocol_defaults("paper_era", "seqgan", "cpu")
+  seqgan = _layer("paper_era", "seqgan", "cpu")
   assert "pretrain_g_epochs" not in seqgan and seqgan["eval_every"] == 1
-  ss = oracle.protocol_defaults("paper_era", "ss", "cpu")
+  ss = _layer("paper_era", "ss", "cpu")
   assert (ss["pretrain_g_epochs"], ss["adversarial_epochs"]) == (0, 70)
+  config = presets.get("oracle", "cpu", "ss", protocol="paper_era").config
+  assert (config.pretrain_g_epochs, config.adversarial_epochs,
+          config.generator.learning_rate) == (0, 70, 0.001)
+
+
+def test_a_protocol_on_a_corpus_task_is_refused():
+  with pytest.raises(ValueError, match="only the oracle task has protocols"):
+    presets.get("poems", "cpu", protocol="paper_era")
 
 
 def test_unknown_protocol_is_refused():
   with pytest.raises(ValueError, match="--protocol=2016: choose one of"):
-    oracle.protocol_defaults("2016", "seqgan", "paper")
+    _layer("2016", "seqgan", "paper")
 
 
 def test_paper_era_run_takes_the_layer_and_the_command_line_wins(tmp_path):

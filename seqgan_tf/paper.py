@@ -14,3 +14,5 @@ OBAMA_BLEU = dict(mle=dict(bleu3=0.519, bleu4=0.416),
 # Table 4: Nottingham music, BLEU-4 and MSE (no real-data row).
 MUSIC = dict(mle=dict(bleu4=0.9210, mse=22.38),
              seqgan=dict(bleu4=0.9406, mse=20.62))
+# The corpus tasks' rows, by `CorpusConfig.paper_scores`.
+SCORES = dict(poems=POEMS_BLEU2_BY_ROW, obama=OBAMA_BLEU, music=MUSIC)
