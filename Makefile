@@ -21,10 +21,16 @@ OBAMA ?= $(if $(SHARED_OBAMA),--data_file=$(SHARED_OBAMA),)
 SHARED_MUSIC := $(wildcard ../shared/data/nottingham/Nottingham.zip)
 MUSIC ?= $(if $(SHARED_MUSIC),--data_file=$(SHARED_MUSIC),)
 
-# make run TASK=oracle|poems RECIPE=seqgan|mle: any recipe on any task.
+# make run TASK=oracle|poems|obama|music|text RECIPE=seqgan|mle|...: any
+# recipe on any task. DATA=FILE is the corpus (--data_file); without it a
+# paper corpus is read from its copy beside the checkout. TASK=text (one's
+# own corpus, DATA required) trains MLE, then SeqGAN, unless RECIPE is given.
 TASK ?= oracle
-RECIPE ?= seqgan
-DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(if $(filter music,$(TASK)),$(MUSIC),$(ORACLE))))
+RECIPE ?=
+RECIPES = $(or $(RECIPE),$(if $(filter text,$(TASK)),mle seqgan,seqgan))
+DATA ?=
+TASK_DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(if $(filter music,$(TASK)),$(MUSIC),$(if $(filter oracle,$(TASK)),$(ORACLE),))))
+DATA_FLAGS = $(if $(DATA),--data_file=$(DATA),$(TASK_DATA))
 
 # make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
@@ -33,7 +39,7 @@ SEEDS ?= 88,89,90
 # paper_era (the code that made Table 1; see README, Table 1).
 PROTOCOL ?= released
 
-.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test bench bench-bleu profile clean
+.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +53,9 @@ install: $(VENV)/.installed
 synthetic: synthetic-seqgan synthetic-mle
 
 run: install
-	$(PY) -m experiments.run --task=$(TASK) --recipe=$(RECIPE) --preset=$(PRESET) $(DATA) $(FLAGS)
+	for recipe in $(RECIPES); do \
+	  $(PY) -m experiments.run --task=$(TASK) --recipe=$$recipe --preset=$(PRESET) $(DATA_FLAGS) $(FLAGS) || exit 1; \
+	done
 
 table1: install
 	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)
@@ -91,6 +99,11 @@ tensorboard: install
 
 test: install
 	$(PY) -m pytest -q -n 2 --dist loadfile tests
+
+# The in-process contract tests only (no command-line subprocesses): a
+# minute, for the edit-test loop.
+test-fast: install
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" tests
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)

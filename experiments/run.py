@@ -87,19 +87,13 @@ def run(flag_values):
   # A bad --run_name fails before any work.
   run_dir = common.run_dir(save_dir, flag_values.run_name, preset.name, recipe)
   preset = common.with_data_dirs(preset, save_dir)
-  preset.runtime.apply()
-  task, config = tasks.build(preset.task, preset.config)
-  labels = dict(Task=preset.task_name, Preset=preset.name)
-  extra = {}
-  if preset.task_name == "oracle":
-    labels["Protocol"] = extra["protocol"] = preset.protocol
-  results = experiment.Experiment(config, task, run_dir,
-                                  overwrite=flag_values.overwrite,
-                                  init_from=flag_values.init_from,
-                                  labels=labels, extra_results=extra).run()
+  trial = experiment.Experiment.from_preset(preset, run_dir,
+                                           overwrite=flag_values.overwrite,
+                                           init_from=flag_values.init_from)
+  results = trial.run()
   logging.info("Results: %s", results)
-  task.finish(run_dir, results_table(save_dir, flag_values.run_name, preset,
-                                     run_dir))
+  trial.task.finish(run_dir, results_table(save_dir, flag_values.run_name,
+                                           preset, run_dir))
   return results
 
 

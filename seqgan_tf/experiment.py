@@ -1,7 +1,12 @@
 """One run of a recipe on a task: builds the pieces and hands them to `Runner`.
 
-  experiment = Experiment(config, task, run_dir)
+  preset = presets.get("poems", "cpu", recipe="seqgan")
+  experiment = Experiment.from_preset(preset, "save/poetry/my_run")
   results = experiment.run()      # or resumes, if run_dir holds a checkpoint
+  experiment.sample(4)            # G's samples, decoded
+
+or, from configs of one's own, `Experiment(config, task, run_dir)` with
+`task, config = tasks.build(task_config, config)`.
 
 `config.recipe` names the training method (`seqgan_tf.recipes`); the task
 (`seqgan_tf.tasks`) gives the real data, the metrics and how samples print.
@@ -18,6 +23,7 @@ from seqgan_tf import progress
 from seqgan_tf import recipes
 from seqgan_tf import runner
 from seqgan_tf import summaries
+from seqgan_tf import tasks
 from seqgan_tf import train
 
 # What G's pre-training depends on: a run may start from another run's
@@ -125,9 +131,38 @@ class Experiment:
         spec, overwrite=overwrite)
     self.phases = self.runner.phases
 
+  @classmethod
+  def from_preset(cls, preset, run_dir, **kwargs):
+    """The run of a `presets.Preset`: its runtime set, its task built.
+
+    Args:
+      preset: `presets.get(...)`, perhaps changed by `presets.apply`.
+      run_dir: the run directory.
+      **kwargs: `Experiment`'s other arguments (overwrite, init_from).
+    """
+    preset.runtime.apply()
+    task, config = tasks.build(preset.task, preset.config)
+    labels = dict(Task=preset.task_name, Preset=preset.name)
+    extra = {}
+    if preset.task_name == "oracle":  # The one task with protocols.
+      labels["Protocol"] = extra["protocol"] = preset.protocol
+    return cls(config, task, run_dir, labels=labels, extra_results=extra,
+               **kwargs)
+
   def run(self):
     """Runs or resumes the whole schedule; returns the results dict."""
     return self.runner.run()
+
+  def sample(self, num, temperature=1.0, seed=0):
+    """`num` sequences of G, as the task prints them (samples.txt's lines).
+
+    Call it after `run` (G as trained), or on a run directory's G restored
+    by `run` of a finished run.
+    """
+    config_lib.check_temperature(temperature)
+    tokens = self.trainer.generate(num, tf.random.Generator.from_seed(seed),
+                                   float(temperature))
+    return self.task.format_samples(tokens)
 
 
 def check_sizes(config, num_real, memory_bytes=None):

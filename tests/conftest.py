@@ -1,6 +1,9 @@
 """Tiny configurations shared by the tests (vocab 12-30, length 6-8)."""
 
 import os
+import random
+import subprocess
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -14,6 +17,72 @@ from seqgan_tf import xla
 # Compiling costs seconds per tiny model; the tests that cover XLA turn it on
 # with the `with_xla` fixture.
 xla.set_enabled(False)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The characters of the tiny poem corpora (`write_corpus`).
+CHARS = "春花秋月何时了往事知多少"
+
+
+def run_module(*args, environ=None):
+  """`python -m args` in the project root; `environ` replaces os.environ.
+
+  A test that calls it, `subprocess` or `Experiment`, directly or through
+  its module's helpers or fixtures' modules, is marked `slow`: `make
+  test-fast` leaves it out.
+  """
+  env = dict(os.environ if environ is None else environ,
+             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+  return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
+                        capture_output=True, text=True, timeout=600)
+
+
+def write_corpus(path, count=60, seed=0):
+  """A tiny corpus of two-line poems, 8 tokens each, at `path`."""
+  rng = random.Random(seed)
+  with open(path, "w", encoding="utf-8") as f:
+    for _ in range(count):
+      first = [rng.choice(CHARS) for _ in range(3)]
+      second = [rng.choice(CHARS) for _ in range(3)]
+      f.write(" ".join(first + ["，"] + second + ["。"]) + "\n")
+  return str(path)
+
+
+def _calls(function, module, names_sought, seen=None):
+  """Whether `function` uses one of the globals `names_sought`, or calls a
+  function of its module that does."""
+  seen = set() if seen is None else seen
+  code = getattr(function, "__code__", None)
+  if code is None or code in seen:
+    return False
+  seen.add(code)
+  names = set(code.co_names)
+  for constant in code.co_consts:  # Nested functions and lambdas.
+    if hasattr(constant, "co_names"):
+      names.update(constant.co_names)
+  if names_sought & names:
+    return True
+  return any(_calls(getattr(module, other), module, names_sought, seen)
+             for other in names if callable(getattr(module, other, None)))
+
+
+# What makes a test slow: an entry point in a subprocess, or a whole run.
+_SLOW_NAMES = frozenset({"run_module", "subprocess", "Experiment"})
+
+
+def pytest_configure(config):
+  config.addinivalue_line("markers", "slow: runs an entry point as a "
+                          "subprocess, or a whole experiment (left out by "
+                          "make test-fast)")
+
+
+def pytest_collection_modifyitems(items):
+  for item in items:
+    functions = [getattr(item, "function", None)] + [
+        definition.func
+        for definitions in item._fixtureinfo.name2fixturedefs.values()  # pylint: disable=protected-access
+        for definition in definitions]
+    if any(_calls(f, item.module, _SLOW_NAMES) for f in functions if f):
+      item.add_marker(pytest.mark.slow)
 
 
 def tiny_generator_config(**changes):

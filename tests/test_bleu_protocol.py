@@ -3,15 +3,15 @@
 import json
 import os
 
-from tests.test_cli import _run
-from tests.test_poetry import _write_corpus
+from tests.conftest import run_module
+from tests.conftest import write_corpus
 
 
 def test_more_references_never_score_lower_and_smoothing_never_lowers(
     tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt", count=80)
+  corpus = write_corpus(tmp_path / "poems.txt", count=80)
   out_dir = tmp_path / "out"
-  result = _run("experiments.bleu_protocol", "--task=poems",
+  result = run_module("experiments.bleu_protocol", "--task=poems",
                 f"--data_file={corpus}", "--heldout_size=10",
                 "--references=5,20,all", f"--out_dir={out_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
@@ -27,8 +27,8 @@ def test_more_references_never_score_lower_and_smoothing_never_lowers(
 
 
 def test_too_many_references_is_one_line(tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt", count=30)
-  result = _run("experiments.bleu_protocol", "--task=poems",
+  corpus = write_corpus(tmp_path / "poems.txt", count=30)
+  result = run_module("experiments.bleu_protocol", "--task=poems",
                 f"--data_file={corpus}", "--heldout_size=10",
                 "--references=500", f"--out_dir={tmp_path}")
   assert result.returncode == 2 and "--references=500: must be in [1, 20]" in (

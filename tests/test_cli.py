@@ -2,31 +2,20 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from seqgan_tf import oracle as oracle_lib
+from tests.conftest import ROOT
+from tests.conftest import run_module
 from tests.conftest import tiny_generator_config
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _run(*args, environ=None):
-  """`python -m args` in the project root; `environ` replaces os.environ."""
-  env = dict(os.environ if environ is None else environ,
-             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
-  return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
-                        capture_output=True, text=True, timeout=600)
-
 
 def test_smoke_preset_end_to_end(tmp_path):
   save_dir = str(tmp_path / "synthetic")
   # As `make synthetic PRESET=smoke` calls it: --oracle_dir says where the
   # paper's oracle would be, and the smoke preset keeps its own tiny one.
-  result = _run("experiments.run", "--task=oracle", "--recipe=seqgan",
+  result = run_module("experiments.run", "--task=oracle", "--recipe=seqgan",
                 "--preset=smoke", f"--oracle_dir={tmp_path / 'no_oracle'}",
                 f"--save_dir={save_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
@@ -36,13 +25,13 @@ def test_smoke_preset_end_to_end(tmp_path):
   assert "[adversarial] epoch 2/2" in result.stderr
   assert "ETA" in result.stderr
 
-  again = _run("experiments.synthetic", "--preset=smoke",
+  again = run_module("experiments.synthetic", "--preset=smoke",
                f"--save_dir={save_dir}")
   assert again.returncode == 0
   assert "already holds a finished run" in again.stderr
 
   # Its samples score under the same oracle with the evaluate entry point.
-  scored = _run("experiments.evaluate", "--oracle=random", "--vocab_size=30",
+  scored = run_module("experiments.evaluate", "--oracle=random", "--vocab_size=30",
                 "--seq_len=8", "--g_emb_dim=8", "--g_hidden_dim=8",
                 f"--samples={run_dir}/samples.txt")
   assert scored.returncode == 0, scored.stderr[-3000:]
@@ -50,7 +39,7 @@ def test_smoke_preset_end_to_end(tmp_path):
 
 
 def test_helpfull_lists_tasks_and_recipes():
-  result = _run("experiments.run", "--helpfull")  # absl exits 1 after help.
+  result = run_module("experiments.run", "--helpfull")  # absl exits 1 after help.
   assert "Traceback" not in result.stderr, result.stderr[-3000:]
   shown = " ".join(result.stdout.split())  # absl wraps the help lines.
   for text in ("--task", "oracle: the synthetic experiment", "poems: Chinese",
@@ -61,7 +50,7 @@ def test_helpfull_lists_tasks_and_recipes():
 
 
 def test_bad_flag_value_is_one_clear_line(tmp_path):
-  result = _run("experiments.synthetic", "--preset=smoke", "--rollout_num=0",
+  result = run_module("experiments.synthetic", "--preset=smoke", "--rollout_num=0",
                 f"--save_dir={tmp_path}")
   assert result.returncode == 2
   assert "error: --rollout_num=0: must be > 0" in result.stderr
@@ -77,7 +66,7 @@ def test_evaluate_matches_library_nll(tmp_path):
   samples = np.random.default_rng(0).integers(0, 12, size=[10, 6])
   samples_path = tmp_path / "samples.txt"
   samples_path.write_text("\n".join(" ".join(map(str, r)) for r in samples))
-  result = _run("experiments.evaluate", f"--oracle_params={oracle_path}",
+  result = run_module("experiments.evaluate", f"--oracle_params={oracle_path}",
                 "--vocab_size=12", "--seq_len=6", "--g_emb_dim=8",
                 "--g_hidden_dim=8", f"--samples={samples_path}")
   assert result.returncode == 0, result.stderr[-3000:]
@@ -89,13 +78,13 @@ def test_evaluate_matches_library_nll(tmp_path):
 def test_evaluate_rejects_bad_samples(tmp_path):
   bad = tmp_path / "bad.txt"
   bad.write_text("1 2 x 4 5 6\n")
-  result = _run("experiments.evaluate", "--oracle=random", "--vocab_size=12",
+  result = run_module("experiments.evaluate", "--oracle=random", "--vocab_size=12",
                 "--seq_len=6", "--g_emb_dim=8", "--g_hidden_dim=8",
                 f"--samples={bad}")
   assert result.returncode == 2
   assert "line 1: not integer token ids" in result.stderr
   bad.write_text("1 2 3 4 5 99\n")
-  result = _run("experiments.evaluate", "--oracle=random", "--vocab_size=12",
+  result = run_module("experiments.evaluate", "--oracle=random", "--vocab_size=12",
                 "--seq_len=6", "--emb_dim=8", "--hidden_dim=8",  # Old names.
                 f"--samples={bad}")
   assert result.returncode == 2 and "outside [0, --vocab_size=12)" in result.stderr
@@ -111,7 +100,7 @@ def test_unwritable_save_dir_is_one_clear_line(tmp_path):
     target = str(blocker / "sub")  # A path under a regular file.
   else:
     target = str(read_only / "sub")
-  result = _run("experiments.synthetic", "--preset=smoke",
+  result = run_module("experiments.synthetic", "--preset=smoke",
                 f"--save_dir={target}")
   assert result.returncode == 2
   assert f"--save_dir={target}: cannot write there" in result.stderr
@@ -119,12 +108,12 @@ def test_unwritable_save_dir_is_one_clear_line(tmp_path):
 
 
 def test_unknown_preset_and_bad_widths_are_one_clear_line(tmp_path):
-  result = _run("experiments.synthetic", "--preset=huge",
+  result = run_module("experiments.synthetic", "--preset=huge",
                 f"--save_dir={tmp_path}")
   assert result.returncode == 2
   assert result.stderr.strip().splitlines()[-1].startswith("error: ")
   assert "--preset" in result.stderr and "Traceback" not in result.stderr
-  result = _run("experiments.synthetic", "--preset=smoke",
+  result = run_module("experiments.synthetic", "--preset=smoke",
                 "--d_filter_sizes=9,10", "--d_num_filters=4,4",
                 f"--save_dir={tmp_path}")
   assert result.returncode == 2
@@ -136,11 +125,11 @@ def test_evaluate_bleu(tmp_path):
   references.write_text("a b c d\nb c d e\n")
   samples = tmp_path / "samples.txt"
   samples.write_text("a b c d\n")
-  result = _run("experiments.evaluate", "--bleu=2",
+  result = run_module("experiments.evaluate", "--bleu=2",
                 f"--references={references}", f"--samples={samples}")
   assert result.returncode == 0, result.stderr[-3000:]
   assert result.stdout.strip() == "BLEU-2 1.0000"
-  missing = _run("experiments.evaluate", "--bleu=2", f"--samples={samples}")
+  missing = run_module("experiments.evaluate", "--bleu=2", f"--samples={samples}")
   assert missing.returncode == 2 and "--bleu needs --references" in missing.stderr
 
 
@@ -149,7 +138,7 @@ def test_evaluate_bleu_by_the_2016_rule(tmp_path):
   references.write_text("a b c d\nb c d e\n")
   samples = tmp_path / "samples.txt"
   samples.write_text("a x y z\na b c d\n")  # Only one unigram matches.
-  result = _run("experiments.evaluate", "--bleu=3", "--bleu_rule=nltk2016",
+  result = run_module("experiments.evaluate", "--bleu=3", "--bleu_rule=nltk2016",
                 f"--references={references}", f"--samples={samples}")
   assert result.returncode == 0, result.stderr[-3000:]
   # The mean of (1/4) ** (1/3) (nltk 3.2.1; today's nltk: 0) and 1.
@@ -163,7 +152,7 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
   # Only the one setting below: none of the caller's thread or kernel settings.
   environ = {k: v for k, v in os.environ.items()
              if not k.startswith(("TF_NUM_", "TF_ENABLE_ONEDNN", "XLA_", "OMP_"))}
-  result = _run("benchmarks.bench", "--preset=smoke",
+  result = run_module("benchmarks.bench", "--preset=smoke",
                 "--phases=mle_epoch,d_epoch", "--repeats=1",
                 f"--precision={precision}", f"--out_dir={tmp_path}",
                 environ=dict(environ, TF_NUM_INTEROP_THREADS="2"))
@@ -183,7 +172,7 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
 @pytest.mark.parametrize("phase,op", [("sample", "Softmax"),
                                       ("d_step", "Conv2D")])
 def test_profile_ops_lists_the_ops_of_a_phase(phase, op):
-  result = _run("benchmarks.profile_ops", f"--phase={phase}", "--preset=smoke",
+  result = run_module("benchmarks.profile_ops", f"--phase={phase}", "--preset=smoke",
                 "--calls=1", "--top=50")
   assert result.returncode == 0, result.stderr[-3000:]
   assert f"{phase} (fp32):" in result.stdout
@@ -191,7 +180,7 @@ def test_profile_ops_lists_the_ops_of_a_phase(phase, op):
 
 
 def test_help_lists_this_projects_flags_grouped_and_no_others():
-  result = _run("experiments.run", "--helpfull")
+  result = run_module("experiments.run", "--helpfull")
   assert result.returncode == 0, result.stderr[-3000:]
   lines = result.stdout.splitlines()
   groups = [line[:-1] for line in lines if line and not line.startswith(" ")

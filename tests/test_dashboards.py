@@ -14,7 +14,7 @@ from seqgan_tf import summaries
 from seqgan_tf import tasks
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.test_poetry import _write_corpus
+from tests.conftest import write_corpus
 
 GROUPS = ("eval", "final", "pretrain_d", "sweep", "train_d", "train_g")
 
@@ -109,7 +109,7 @@ def test_every_task_description_is_declared(tmp_path):
   """TensorBoard shows one run's declaration: it must cover every task's."""
   config = tiny_synthetic_config()
   text_task, _ = tasks.load_text_task(
-      _write_corpus(tmp_path / "c.txt"), "word", 8, 0, "cut", 10, 5, 0,
+      write_corpus(tmp_path / "c.txt"), "word", 8, 0, "cut", 10, 5, 0,
       bleu_orders=(2,))
   for task in (tiny_oracle_task(config), text_task):
     declared = {f"data.{k}" for k in task.description}

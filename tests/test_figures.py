@@ -12,8 +12,8 @@ from tests.conftest import tiny_discriminator_config
 from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.test_cli import _run
-from tests.test_poetry import _write_corpus
+from tests.conftest import run_module
+from tests.conftest import write_corpus
 
 
 def _oracle_run(run_dir, **changes):
@@ -29,7 +29,7 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
   _oracle_run(str(table1 / "constant_s1"), recipe="constant")
   _oracle_run(str(tmp_path / "figure3" / "seqgan_g1_d5_k3_s1"), d_steps=5,
               k_epochs=3)
-  corpus = _write_corpus(tmp_path / "poems.txt")
+  corpus = write_corpus(tmp_path / "poems.txt")
   text_task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
                                       bleu_orders=(2,))
   shape = dict(vocab_size=len(text_task.vocab), seq_len=8)
@@ -68,7 +68,7 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
 
 
 def test_no_runs_is_one_clear_line(tmp_path):
-  result = _run("experiments.figures", f"--table1_dir={tmp_path}/a",
+  result = run_module("experiments.figures", f"--table1_dir={tmp_path}/a",
                 f"--figure3_dir={tmp_path}/b", f"--poems_dir={tmp_path}/c",
                 f"--obama_dir={tmp_path}/d", f"--music_dir={tmp_path}/e",
                 f"--synthetic_dir={tmp_path}/f", f"--out_dir={tmp_path}/out")
@@ -83,7 +83,7 @@ def test_make_synthetics_curves_are_drawn_whatever_preset_exists(tmp_path):
   _oracle_run(str(synthetic / "smoke_mle"), recipe="mle")
   _oracle_run(str(synthetic / "smoke_seqgan"))
   empty = tmp_path / "none"
-  result = _run("experiments.figures", f"--synthetic_dir={synthetic}",
+  result = run_module("experiments.figures", f"--synthetic_dir={synthetic}",
                 f"--table1_dir={empty}", f"--figure3_dir={empty}",
                 f"--poems_dir={empty}", f"--obama_dir={empty}",
                 f"--music_dir={empty}", f"--out_dir={tmp_path}/out",

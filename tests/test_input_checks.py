@@ -12,7 +12,7 @@ from seqgan_tf import tasks
 from seqgan_tf import text
 from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_synthetic_config
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 NAN, INF = float("nan"), float("inf")
 
@@ -105,12 +105,12 @@ def test_evaluate_and_report_refuse_what_they_cannot_use(tmp_path):
   for ids in ("١ 2", "+1 2", "0_1 2"):
     bad = tmp_path / "bad.txt"
     bad.write_text(ids + "\n", encoding="utf-8")
-    result = _run("experiments.evaluate", *common, f"--samples={bad}")
+    result = run_module("experiments.evaluate", *common, f"--samples={bad}")
     assert result.returncode == 2, ids
     assert "not integer token ids (ASCII digits 0-9)" in result.stderr, ids
-  result = _run("experiments.evaluate", *common, f"--samples={tmp_path}")
+  result = run_module("experiments.evaluate", *common, f"--samples={tmp_path}")
   assert result.returncode == 2 and "a directory, expected" in result.stderr
-  result = _run("experiments.evaluate", "--bleu=100000000",
+  result = run_module("experiments.evaluate", "--bleu=100000000",
                 f"--samples={bad}", f"--references={bad}")
   assert result.returncode == 2 and "--bleu=100000000: must be in [1, 10]" in (
       result.stderr)

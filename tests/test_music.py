@@ -13,7 +13,7 @@ from tensorflow.python.summary.summary_iterator import summary_iterator
 
 from seqgan_tf import music
 from seqgan_tf import tasks
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 
 def _tune(pitches, step=0.4, chord_under=None):
@@ -104,7 +104,7 @@ def test_bad_archive_is_one_line(tmp_path):
 def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
   archive = _write_archive(tmp_path / "tunes.zip")
   save_dir = str(tmp_path / "music")
-  result = _run("experiments.run", "--task=music", "--preset=smoke",
+  result = run_module("experiments.run", "--task=music", "--preset=smoke",
                 f"--data_file={archive}", f"--save_dir={save_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
   with open(os.path.join(save_dir, "smoke_results.md")) as f:
@@ -116,7 +116,7 @@ def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
                                             for i in range(1, 9)]
   pretty_midi.PrettyMIDI(os.path.join(final_midi, "sample_001.mid"))
   midi_dir = tmp_path / "midi"
-  sampled = _run("experiments.sample", f"--run_dir={save_dir}/smoke_seqgan",
+  sampled = run_module("experiments.sample", f"--run_dir={save_dir}/smoke_seqgan",
                  "--num=3", f"--midi_dir={midi_dir}")
   assert sampled.returncode == 0, sampled.stderr[-3000:]
   assert sorted(os.listdir(midi_dir)) == [f"sample_00{i}.mid" for i in (1, 2, 3)]
@@ -126,7 +126,7 @@ def test_music_smoke_end_to_end_and_samples_as_midi(tmp_path):
       os.path.join(save_dir, "smoke_seqgan", events[0])) for v in e.summary.value}
   assert {"samples/piano_roll", "samples/audio", "eval/mse",
           "final/mse"} <= tags
-  missing = _run("experiments.run", "--task=music", "--preset=smoke",
+  missing = run_module("experiments.run", "--task=music", "--preset=smoke",
                  f"--save_dir={save_dir}", "--run_name=x")
   assert missing.returncode == 2 and "--data_file is required for music" in (
       missing.stderr)

@@ -13,7 +13,7 @@ from seqgan_tf import files
 from seqgan_tf import runner
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 
 def _experiment(config, run_dir, overwrite=False):
@@ -48,7 +48,7 @@ def test_overwrite_of_parent_is_refused_from_the_command_line(tmp_path):
   save_dir = tmp_path / "save"
   keep = tmp_path / "keep.txt"
   keep.write_text("precious")
-  result = _run("experiments.run", "--preset=smoke", "--run_name=..",
+  result = run_module("experiments.run", "--preset=smoke", "--run_name=..",
                 "--overwrite", f"--save_dir={save_dir}")
   assert result.returncode == 2 and "plain directory name" in result.stderr
   assert keep.read_text() == "precious"

@@ -9,7 +9,7 @@ import pytest
 
 from seqgan_tf import tasks
 from seqgan_tf import text
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 WORDS = ("we the people can change america today and now our future "
          "jobs health care").split()
@@ -62,7 +62,7 @@ def test_obama_smoke_end_to_end(tmp_path):
   corpus = _write_speeches(tmp_path / "speeches.txt")
   save_dir = str(tmp_path / "obama")
   for recipe in ("mle", "seqgan"):
-    result = _run("experiments.run", "--task=obama", "--preset=smoke",
+    result = run_module("experiments.run", "--task=obama", "--preset=smoke",
                   f"--recipe={recipe}", f"--data_file={corpus}",
                   f"--save_dir={save_dir}")
     assert result.returncode == 0, result.stderr[-3000:]

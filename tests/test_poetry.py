@@ -1,31 +1,19 @@
 """The text task and `experiments.poetry`, on a tiny corpus the test writes."""
 
 import os
-import random
 
 import numpy as np
 import pytest
 
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import tasks
+from tests.conftest import CHARS
+from tests.conftest import run_module
 from tests.conftest import tiny_generator_config
-from tests.test_cli import _run
-
-CHARS = "春花秋月何时了往事知多少"
-
-
-def _write_corpus(path, count=60, seed=0):
-  rng = random.Random(seed)
-  with open(path, "w", encoding="utf-8") as f:
-    for _ in range(count):
-      first = [rng.choice(CHARS) for _ in range(3)]
-      second = [rng.choice(CHARS) for _ in range(3)]
-      f.write(" ".join(first + ["，"] + second + ["。"]) + "\n")
-  return str(path)
-
+from tests.conftest import write_corpus
 
 def test_text_task_splits_scores_and_formats(tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt")
+  corpus = write_corpus(tmp_path / "poems.txt")
   task, notes = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
                                      bleu_orders=(2,), line_length=4)
   assert notes == dict(blank_lines=0, overlong_lines=0)
@@ -43,7 +31,7 @@ def test_text_task_splits_scores_and_formats(tmp_path):
 
 
 def test_poems_show_as_lines_of_characters_without_spaces(tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt")
+  corpus = write_corpus(tmp_path / "poems.txt")
   task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
                                  bleu_orders=(2,), line_length=4,
                                  separator="")
@@ -54,10 +42,10 @@ def test_poems_show_as_lines_of_characters_without_spaces(tmp_path):
 
 
 def test_poetry_smoke_end_to_end(tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt")
+  corpus = write_corpus(tmp_path / "poems.txt")
   save_dir = str(tmp_path / "poetry")
   for mode in ("mle", "seqgan"):
-    result = _run("experiments.poetry", "--preset=smoke", f"--mode={mode}",
+    result = run_module("experiments.poetry", "--preset=smoke", f"--mode={mode}",
                   f"--data_file={corpus}", f"--save_dir={save_dir}")
     assert result.returncode == 0, result.stderr[-3000:]
   with open(os.path.join(save_dir, "smoke_results.md"), encoding="utf-8") as f:
@@ -66,7 +54,7 @@ def test_poetry_smoke_end_to_end(tmp_path):
               "| real data |"):
     assert row in table
   # A named run's table holds that run alone and replaces no other table.
-  named = _run("experiments.poetry", "--preset=smoke", "--recipe=seqgan",
+  named = run_module("experiments.poetry", "--preset=smoke", "--recipe=seqgan",
                "--run_name=mine", f"--data_file={corpus}",
                f"--save_dir={save_dir}")
   assert named.returncode == 0, named.stderr[-3000:]
@@ -88,18 +76,18 @@ def test_poetry_smoke_end_to_end(tmp_path):
 def test_bad_corpus_is_one_clear_line(tmp_path, content, message):
   corpus = tmp_path / "bad.txt"
   corpus.write_bytes(content)
-  result = _run("experiments.poetry", "--preset=smoke",
+  result = run_module("experiments.poetry", "--preset=smoke",
                 f"--data_file={corpus}", f"--save_dir={tmp_path / 'out'}")
   assert result.returncode == 2
   assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_vocab_too_small_and_overlong_error(tmp_path):
-  corpus = _write_corpus(tmp_path / "poems.txt")
-  result = _run("experiments.poetry", "--preset=smoke", "--vocab_size=5",
+  corpus = write_corpus(tmp_path / "poems.txt")
+  result = run_module("experiments.poetry", "--preset=smoke", "--vocab_size=5",
                 f"--data_file={corpus}", f"--save_dir={tmp_path / 'out'}")
   assert result.returncode == 2 and "--vocab_size=5 is too small" in result.stderr
-  result = _run("experiments.poetry", "--preset=smoke", "--seq_len=6",
+  result = run_module("experiments.poetry", "--preset=smoke", "--seq_len=6",
                 "--overlong=error", f"--data_file={corpus}",
                 f"--save_dir={tmp_path / 'out'}")
   assert result.returncode == 2 and "longer than --seq_len=6" in result.stderr

@@ -11,7 +11,7 @@ from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import presets
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 
 def _layer(protocol, recipe, preset):
@@ -63,7 +63,7 @@ def test_unknown_protocol_is_refused():
 
 def test_paper_era_run_takes_the_layer_and_the_command_line_wins(tmp_path):
   save_dir = str(tmp_path)
-  result = _run("experiments.run", "--task=oracle", "--recipe=ss",
+  result = run_module("experiments.run", "--task=oracle", "--recipe=ss",
                 "--preset=smoke", "--protocol=paper_era", "--eval_every=2",
                 f"--save_dir={save_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
@@ -116,7 +116,7 @@ def test_a_pgbleu_config_from_before_pgbleu_rule_means_todays_nltk_rule():
 
 
 def test_paper_era_study_plans_each_pretraining_length_once():
-  result = _run("experiments.study", "--study=table1", "--preset=paper",
+  result = run_module("experiments.study", "--study=table1", "--preset=paper",
                 "--protocol=paper_era", "--seeds=7",
                 "--methods=random,mle,ss,pgbleu,seqgan,constant", "--dry_run")
   assert result.returncode == 0, result.stderr[-3000:]
@@ -134,7 +134,7 @@ def test_paper_era_study_plans_each_pretraining_length_once():
 
 
 def test_protocol_of_a_corpus_task_is_refused(tmp_path):
-  result = _run("experiments.run", "--task=poems", "--preset=smoke",
+  result = run_module("experiments.run", "--task=poems", "--preset=smoke",
                 "--protocol=paper_era", f"--save_dir={tmp_path}")
   assert result.returncode == 2
   assert "--protocol=paper_era: only the oracle task has protocols" in (

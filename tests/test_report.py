@@ -49,10 +49,10 @@ def test_curve_of_a_run_before_tag_groups_leaves_out_the_final_step(tmp_path):
 
 
 def test_unknown_tag_lists_the_tags_there_are(tmp_path):
-  from tests.test_cli import _run
+  from tests.conftest import run_module
   with tf.summary.create_file_writer(str(tmp_path)).as_default(step=0):
     tf.summary.scalar("nll_oracle", 1.0)
-  result = _run("experiments.report", f"--runs={tmp_path}", "--tag=nope")
+  result = run_module("experiments.report", f"--runs={tmp_path}", "--tag=nope")
   assert result.returncode == 2
   assert "--tag=nope: no run logged it; these runs log nll_oracle" in (
       result.stderr)

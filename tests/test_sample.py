@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from tests.test_cli import _run
-from tests.test_poetry import CHARS
-from tests.test_poetry import _write_corpus
+from tests.conftest import run_module
+from tests.conftest import CHARS
+from tests.conftest import write_corpus
 
 # Loads the export in a fresh interpreter, away from the repository: it must
 # need TensorFlow only.
@@ -30,8 +30,8 @@ print(json.dumps(dict(tokens=out["tokens"].numpy().tolist(),
 @pytest.fixture(scope="module")
 def poems_run(tmp_path_factory):
   tmp = tmp_path_factory.mktemp("sample")
-  corpus = _write_corpus(tmp / "poems.txt")
-  result = _run("experiments.run", "--task=poems", "--preset=smoke",
+  corpus = write_corpus(tmp / "poems.txt")
+  result = run_module("experiments.run", "--task=poems", "--preset=smoke",
                 f"--data_file={corpus}", f"--save_dir={tmp}", "--run_name=run")
   assert result.returncode == 0, result.stderr[-3000:]
   return tmp, str(tmp / "run")
@@ -39,7 +39,7 @@ def poems_run(tmp_path_factory):
 
 def test_poems_print_as_blocks_of_lines_and_a_seed_repeats(poems_run):
   _, run_dir = poems_run
-  first = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+  first = run_module("experiments.sample", f"--run_dir={run_dir}", "--num=3",
                "--seed=4")
   assert first.returncode == 0, first.stderr[-3000:]
   poems = first.stdout.strip().split("\n\n")
@@ -53,12 +53,12 @@ def test_poems_print_as_blocks_of_lines_and_a_seed_repeats(poems_run):
     assert 1 <= len(lines) <= 2 and len(lines[0]) <= 6
     assert all(len(line) == 6 for line in lines[:-1])
     assert set("".join(lines)) <= set(CHARS + "，。<unk><start>")
-  again = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+  again = run_module("experiments.sample", f"--run_dir={run_dir}", "--num=3",
                "--seed=4")
-  other = _run("experiments.sample", f"--run_dir={run_dir}", "--num=3",
+  other = run_module("experiments.sample", f"--run_dir={run_dir}", "--num=3",
                "--seed=5")
   assert again.stdout == first.stdout and other.stdout != first.stdout
-  raw = _run("experiments.sample", f"--run_dir={run_dir}", "--num=2", "--raw")
+  raw = run_module("experiments.sample", f"--run_dir={run_dir}", "--num=2", "--raw")
   rows = [line.split() for line in raw.stdout.strip().splitlines()]
   assert len(rows) == 2 and all(len(r) == 8 and all(t.isdigit() for t in r)
                                 for r in rows)
@@ -69,7 +69,7 @@ def exported(poems_run):
   """G of the poems run exported to <tmp>/export; that directory."""
   tmp, run_dir = poems_run
   directory = str(tmp / "export")
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
+  result = run_module("experiments.sample", f"--run_dir={run_dir}",
                 f"--export={directory}")
   assert result.returncode == 0, result.stderr[-3000:]
   return directory
@@ -127,24 +127,24 @@ def test_export_never_writes_into_a_used_directory(poems_run):
   used = tmp / "used"
   used.mkdir()
   (used / "keep.txt").write_text("mine")
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
+  result = run_module("experiments.sample", f"--run_dir={run_dir}",
                 f"--export={used}")
   assert result.returncode == 2 and "exists and is not empty" in result.stderr
   assert os.listdir(used) == ["keep.txt"]
 
 
 def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
-  result = _run("experiments.run", "--preset=smoke", f"--save_dir={tmp_path}",
+  result = run_module("experiments.run", "--preset=smoke", f"--save_dir={tmp_path}",
                 "--run_name=run")
   assert result.returncode == 0, result.stderr[-3000:]
-  out = _run("experiments.sample", f"--run_dir={tmp_path / 'run'}", "--num=4",
+  out = run_module("experiments.sample", f"--run_dir={tmp_path / 'run'}", "--num=4",
              "--temperature=0.5")
   rows = [line.split() for line in out.stdout.strip().splitlines()]
   assert len(rows) == 4 and all(len(r) == 8 for r in rows)
-  missing = _run("experiments.sample", f"--run_dir={tmp_path / 'nope'}")
+  missing = run_module("experiments.sample", f"--run_dir={tmp_path / 'nope'}")
   assert missing.returncode == 2 and "Traceback" not in missing.stderr
   assert "--run_dir must name a run directory" in missing.stderr
-  cold = _run("experiments.sample", f"--run_dir={tmp_path / 'run'}",
+  cold = run_module("experiments.sample", f"--run_dir={tmp_path / 'run'}",
               "--temperature=0")
   assert cold.returncode == 2 and "--temperature: 0.0 must be" in cold.stderr
 
@@ -165,7 +165,7 @@ def test_sample_requests_it_cannot_sample_are_refused(num, temperature,
 
 def test_a_temperature_it_cannot_sample_is_one_line(poems_run):
   _, run_dir = poems_run
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
+  result = run_module("experiments.sample", f"--run_dir={run_dir}",
                 "--temperature=1e-45")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "--temperature: 1e-45 must be a number in [0.001, 1000]" in (
@@ -182,7 +182,7 @@ def test_a_vocab_json_of_the_wrong_shape_is_named(poems_run, tmp_path):
   copy = tmp_path / "run"
   shutil.copytree(run_dir, copy)
   (copy / "vocab.json").write_text('{"tokens": ["a", "b"]}')
-  result = _run("experiments.sample", f"--run_dir={copy}")
+  result = run_module("experiments.sample", f"--run_dir={copy}")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "vocab.json: 2 tokens, but G has vocab_size=" in result.stderr
 
@@ -191,7 +191,7 @@ def test_midi_dir_that_is_a_file_names_the_flag(poems_run, tmp_path):
   _, run_dir = poems_run
   target = tmp_path / "taken"
   target.write_text("mine")
-  result = _run("experiments.sample", f"--run_dir={run_dir}",
+  result = run_module("experiments.sample", f"--run_dir={run_dir}",
                 f"--midi_dir={target}")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert f"--midi_dir={target}: a file, not a directory" in result.stderr

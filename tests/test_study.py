@@ -7,12 +7,12 @@ import re
 import pytest
 
 from experiments import cli
-from tests.test_cli import _run
+from tests.conftest import run_module
 
 
 def test_study_runs_every_method_and_writes_the_table(tmp_path):
   save_dir = str(tmp_path / "study")
-  result = _run("experiments.study", "--study=table1", "--preset=smoke",
+  result = run_module("experiments.study", "--study=table1", "--preset=smoke",
                 "--seeds=1,2", "--methods=random,seqgan",
                 "--final_eval_samples=64", "--sweep_temperatures=0.9,1.1",
                 f"--save_dir={save_dir}")
@@ -33,7 +33,7 @@ def test_study_runs_every_method_and_writes_the_table(tmp_path):
 
 
 def test_figure3_plans_the_four_schedules():
-  result = _run("experiments.study", "--study=figure3", "--preset=smoke",
+  result = run_module("experiments.study", "--study=figure3", "--preset=smoke",
                 "--seeds=7", "--dry_run")
   assert result.returncode == 0, result.stderr[-3000:]
   for schedule in ("--g_steps=100 --d_steps=1 --k_epochs=10",
@@ -59,14 +59,14 @@ def test_seeds_naming_one_run_twice_are_refused(seeds, message):
 
 
 def test_a_seed_given_twice_is_one_line_from_the_command_line():
-  result = _run("experiments.study", "--study=table1", "--preset=smoke",
+  result = run_module("experiments.study", "--study=table1", "--preset=smoke",
                 "--seeds=88,088", "--dry_run")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "'88' and '088' name the same seed 88" in result.stderr
 
 
 def test_a_setting_the_study_owns_is_refused_after_the_separator():
-  result = _run("experiments.study", "--study=table1", "--preset=smoke",
+  result = run_module("experiments.study", "--study=table1", "--preset=smoke",
                 "--seeds=1", "--dry_run", "--", "--protocol=paper_era")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "--protocol=paper_era after --: the study sets --protocol" in (

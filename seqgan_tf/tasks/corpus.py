@@ -258,7 +258,9 @@ class CorpusTask(base.Task):
     names = dict(nll_test="test NLL", unk_rate="<unk> share", mse="MSE",
                  **{m: m.replace("bleu", "BLEU-") for m in scored})
     ours = scored + ["nll_test"] + extras
-    theirs = scored + [m for m in extras if m == "mse"]
+    # The paper's columns, for a corpus of the paper's.
+    theirs = (scored + [m for m in extras if m == "mse"]
+              if self.paper_scores else [])
     rows = []
     for recipe, run_dir in table.runs:
       path = os.path.join(run_dir, "results.json")
