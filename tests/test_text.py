@@ -1,7 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 
 from seqgan_tf import text
+from tests.conftest import run_module
 
 
 def _write(tmp_path, content, name="corpus.txt"):
@@ -81,3 +84,52 @@ def test_split_is_seeded_disjoint_and_sized():
   assert text.split(sequences, 10, seed=2)[1] != test
   with pytest.raises(text.DataError, match="--test_size=50"):
     text.split(sequences, 50, seed=1)
+
+
+def _english_corpus(tmp_path, count=80):
+  words = "the cat dog sat ran on a mat log and saw it".split()
+  rng = np.random.default_rng(0)
+  lines = [" ".join(rng.choice(words, size=rng.integers(3, 12)))
+           for _ in range(count)]
+  return _write(tmp_path, "\n".join(lines) + "\n", "english.txt")
+
+
+def test_any_corpus_trains_and_reports_bleu_and_nll_test(tmp_path):
+  corpus = _english_corpus(tmp_path)
+  save_dir = tmp_path / "text"
+  result = run_module("experiments.run", "--task=text", "--recipe=seqgan",
+                      "--preset=smoke", f"--data_file={corpus}",
+                      "--bleu_orders=2,3", f"--save_dir={save_dir}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(save_dir / "smoke_seqgan" / "results.json") as f:
+    results = json.load(f)
+  assert {"bleu2_final", "bleu3_final", "nll_test_final"} <= set(results)
+  assert "bleu4_final" not in results
+  with open(save_dir / "smoke_seqgan" / "samples.txt", encoding="utf-8") as f:
+    tokens = set(f.read().split())
+  # Words of the corpus (G may also sample a reserved token: <pad>, ...).
+  assert tokens and tokens <= set("the cat dog sat ran on a mat log and saw "
+                                  "it".split() + list(text.RESERVED))
+  table = (save_dir / "smoke_results.md").read_text()
+  assert "| seqgan | smoke_seqgan |" in table and "(paper)" not in table
+
+
+def test_a_corpus_too_small_for_the_split_names_the_flags(tmp_path):
+  corpus = _english_corpus(tmp_path, count=12)
+  result = run_module("experiments.run", "--task=text", "--preset=smoke",
+                      f"--data_file={corpus}", f"--save_dir={tmp_path}")
+  assert result.returncode == 2
+  assert result.stderr.strip().splitlines()[-1] == (
+      "error: --test_size=10 + --heldout_size=5 leave no training data of the "
+      "corpus's 12 sequences: lower them")
+
+
+def test_a_flag_of_another_task_is_refused(tmp_path):
+  corpus = _english_corpus(tmp_path)
+  result = run_module("experiments.run", "--task=text", "--preset=smoke",
+                      f"--data_file={corpus}", "--window_hop=4",
+                      f"--save_dir={tmp_path}")
+  assert result.returncode == 2
+  assert "--window_hop: not a setting of --task=text (it is a setting of " \
+         "--task=music); drop it" in result.stderr
+  assert not (tmp_path / "smoke_seqgan").exists()
