@@ -53,8 +53,9 @@ def grouped_help(program, help_groups):
       flag = flags.FLAGS[name]
       default = ",".join(map(str, flag.default)) if isinstance(
           flag.default, (list, tuple)) else flag.default
-      lines.append(textwrap.fill(f"--{name}: {flag.help} (default: "
-                                 f"{default})", width=100, initial_indent="  ",
+      shown = "" if default is None else f" (default: {default})"
+      lines.append(textwrap.fill(f"--{name}: {flag.help}{shown}", width=100,
+                                 initial_indent="  ",
                                  subsequent_indent="      "))
   lines += ["", "absl's own flags also work (--flagfile, --verbosity, "
             "--logtostderr, ...)."]

@@ -41,8 +41,9 @@ def define_setting_flags(choices=None):
   """One flag per setting of every task: its config, task and runtime fields.
 
   A flag's help is its field's docstring line. A task setting's default is
-  the task's (listed in the help); a model setting's is the paper's
-  synthetic run's, which each task's preset replaces where it differs.
+  the task's (listed in the help where tasks differ); a model setting's is
+  the paper's synthetic run's, which each task's preset replaces where it
+  differs. Either way a flag counts only when given (`preset_from_flags`).
 
   Args:
     choices: {flag name: allowed values}, making that flag an enum.
@@ -56,11 +57,12 @@ def define_setting_flags(choices=None):
       continue
     defaults = {task: getattr(tasks.get(task).config, name)
                 for task in tasks.names() if name in presets.settings(task)}
-    help_text = field.help
-    if any(value is not None for value in defaults.values()):
-      help_text += " Default: " + "; ".join(
-          f"{task} {_shown(value)}" for task, value in defaults.items()) + "."
-    _define(field, None, help_text, field.choices)
+    if len(set(map(repr, defaults.values()))) == 1:  # One default for all.
+      _define(field, next(iter(defaults.values())), field.help, field.choices)
+      continue
+    _define(field, None, field.help + " Default: " + "; ".join(
+        f"{task} {_shown(value)}" for task, value in defaults.items()) + ".",
+            field.choices)
 
 
 def _shown(value):

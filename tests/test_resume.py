@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -9,8 +10,8 @@ import sys
 import pytest
 
 from experiments import report
+from tests.conftest import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # A smoke run long enough to be interrupted in each phase.
 ARGS = ["--preset=smoke", "--deterministic", "--pretrain_g_epochs=4",
         "--pretrain_d_rounds=3", "--adversarial_epochs=3"]
@@ -61,7 +62,8 @@ def uninterrupted(tmp_path_factory):
   run_dir = os.path.join(save_dir, "smoke_seqgan")
   with open(os.path.join(run_dir, "results.json")) as f:
     results = json.load(f)
-  return results["nll_oracle_final"], _nll_curve(run_dir), _best(results)
+  return (results["nll_oracle_final"], _nll_curve(run_dir), _best(results),
+          run_dir)
 
 
 def _best(results):
@@ -81,7 +83,7 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path, uninterrupted,
   run_dir = os.path.join(str(tmp_path), "smoke_seqgan")
   with open(os.path.join(run_dir, "results.json")) as f:
     results = json.load(f)
-  reference_final, reference_curve, reference_best = uninterrupted
+  reference_final, reference_curve, reference_best, _ = uninterrupted
   assert results["nll_oracle_final"] == reference_final
   assert _nll_curve(run_dir) == reference_curve
   # The best of the adversarial phase so far is in the checkpoint.
@@ -96,6 +98,8 @@ def test_signal_checkpoints_and_exits_cleanly(tmp_path, uninterrupted,
   assert code == 128 + signal_number
   assert f"{signal.Signals(signal_number).name}: stopped after epoch" in log
   assert "Traceback" not in log
+  if signal_number == signal.SIGINT:
+    return  # The same handler as SIGTERM's: its resume is tested there.
   resumed = _run_to_end(str(tmp_path))
   assert "Resumed from" in resumed
   with open(os.path.join(str(tmp_path), "smoke_seqgan", "results.json")) as f:
@@ -103,7 +107,8 @@ def test_signal_checkpoints_and_exits_cleanly(tmp_path, uninterrupted,
 
 
 def test_overwrite_starts_afresh(tmp_path, uninterrupted):
-  _run_to_end(str(tmp_path))
+  # A finished run (a copy of the reference's) is deleted and run again.
+  shutil.copytree(uninterrupted[3], tmp_path / "smoke_seqgan")
   result = subprocess.run(_command(str(tmp_path)) + ["--overwrite"], cwd=ROOT,
                           env=_env(), capture_output=True, text=True,
                           timeout=600)
