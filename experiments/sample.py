@@ -20,7 +20,7 @@ from absl import flags
 import tensorflow as tf
 
 from experiments import cli
-from seqgan_tf import config as config_lib
+from seqgan_tf import compat
 from seqgan_tf import export as export_lib
 from seqgan_tf import files
 from seqgan_tf import generator as generator_lib
@@ -51,7 +51,7 @@ def load_generator(run_dir):
   """
   saved = files.read_json(os.path.join(run_dir, "config.json"),
                           "--run_dir must name a run directory")
-  config = config_lib.from_dict(saved["config"])
+  config = compat.config_from_saved(saved["config"])
   generator = generator_lib.Generator(config.generator)
   vocab_path = os.path.join(run_dir, export_lib.VOCAB_FILE)
   vocab = (files.read_json(vocab_path, "restore it or run again")

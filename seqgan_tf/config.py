@@ -414,36 +414,16 @@ def to_dict(config):
   return dataclasses.asdict(config)
 
 
-# Keys renamed since run directories were first written: old name -> new.
-_RENAMED = {"mode": "recipe"}
-
-
-def _pgbleu_rule_before_the_field(values):
-  """PG-BLEU ran by today's nltk rule; other recipes never read the field."""
-  return "nltk" if values.get("recipe") == "pgbleu" else "nltk2016"
-
-
-# Fields whose default is not what a config written before the field
-# existed ran with: {field: values -> the value such a config means}.
-_BEFORE_FIELD = {"pgbleu_rule": _pgbleu_rule_before_the_field}
-
-
 def from_dict(values, cls=None):
-  """A config from `to_dict`'s output, also as older versions wrote it.
+  """A config from `to_dict`'s output; missing fields take their default.
 
-  Renamed keys take their new name, and fields added since take the value
-  that meant the old behaviour (their default, or `_BEFORE_FIELD`'s), so an
-  old run directory's config.json still matches the run that wrote it.
+  A config.json of an older version goes through `compat.config_from_saved`.
 
   Raises:
-    ValueError: a key no version of the config has.
+    ValueError: a key the config does not have.
   """
   cls = cls or SeqGANConfig
-  values = {_RENAMED.get(k, k): v for k, v in values.items()}
   fields = {f.name: f for f in dataclasses.fields(cls)}
-  for name, old_value in _BEFORE_FIELD.items():
-    if name in fields and name not in values:
-      values[name] = old_value(values)
   unknown = sorted(set(values) - set(fields))
   if unknown:
     raise ValueError(f"unknown config keys {unknown} for {cls.__name__}")

@@ -17,6 +17,7 @@ import os
 
 import tensorflow as tf
 
+from seqgan_tf import compat
 from seqgan_tf import config as config_lib
 from seqgan_tf import files
 from seqgan_tf import progress
@@ -100,13 +101,13 @@ class Experiment:
     spec = runner.RunSpec(
         config_json=dict(config=config_lib.to_dict(config),
                          task=task.description),
-        upgrade_saved=lambda saved: _upgrade_saved(saved, task),
+        upgrade_saved=compat.upgrade_saved,
         evaluate=evaluate,
         format_samples=task.format_samples,
         show_samples=task.show_samples,
         write_media=task.write_media,
         start=lambda: real_data.assign(task.real_data(config.seed + 1)),
-        legacy_phase=lambda index: recipes.legacy_phase(config.recipe, index),
+        legacy_phase=lambda index: compat.phase_index(config.recipe, index),
         eval_every=config.eval_every,
         eval_samples=config.eval_samples,
         final_eval_samples=config.final_eval_samples,
@@ -215,7 +216,7 @@ def pretrained_checkpoint(source_dir, config, task):
   """
   saved = files.read_json(os.path.join(source_dir, "config.json"),
                           "--init_from must name a run directory")
-  saved = _upgrade_saved(saved, task)
+  saved = compat.upgrade_saved(saved)
   ours = config_lib.to_dict(config)
   differ = [name for name in PRETRAINING_FIELDS
             if saved["config"][name] != ours[name]]
@@ -236,12 +237,6 @@ def pretrained_checkpoint(source_dir, config, task):
   raise ValueError(f"--init_from={source_dir}: no checkpoint at the end of "
                    "pre-training is left there; pre-train with --recipe="
                    "pretrain (it keeps that checkpoint)")
-
-
-def _upgrade_saved(saved, task):
-  """An older config.json in today's form (renamed keys, new defaults)."""
-  return dict(config=config_lib.to_dict(config_lib.from_dict(saved["config"])),
-              task=task.upgrade_description(saved["task"]))
 
 
 def flat_hparams(config):

@@ -26,16 +26,11 @@ import tensorflow as tf
 from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
 from tensorboard.plugins.hparams import api as hparams_api
 
+from seqgan_tf import compat
 from seqgan_tf import files
 from seqgan_tf import progress
 from seqgan_tf import summaries
 
-# The checkpoint layout: 2 stores `phase` as an index into the recipe's
-# phases. Checkpoints written before recipes existed (commit 068362a) carry
-# no `layout` and number the phases of the fixed SeqGAN schedule instead.
-LEGACY_LAYOUT, LAYOUT = 1, 2
-# Checkpoint objects that older checkpoints lack: restored when present.
-_ADDED_SINCE = ("layout", "best_value", "best_step")
 
 
 RunDirError = files.RunDirError
@@ -181,7 +176,7 @@ class Runner:
     self.overwrite = overwrite
     self.phase = tf.Variable(0, dtype=tf.int64, trainable=False)
     self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)  # In phase.
-    self.layout = tf.Variable(LEGACY_LAYOUT, dtype=tf.int64, trainable=False)
+    self.layout = tf.Variable(compat.LEGACY_LAYOUT, dtype=tf.int64, trainable=False)
     # The lowest `spec.best_metric` seen in the last G phase, and its step.
     self.best_value = tf.Variable(math.inf, dtype=tf.float64, trainable=False)
     self.best_step = tf.Variable(-1, dtype=tf.int64, trainable=False)
@@ -259,11 +254,11 @@ class Runner:
     saved = {key.split("/")[0] for key, _ in tf.train.list_variables(path)}
     target = tf.train.Checkpoint(**{
         name: item for name, item in self._items.items()
-        if name in saved or name not in _ADDED_SINCE})
+        if name in saved or name not in compat.ADDED_SINCE})
     target.restore(path).assert_existing_objects_matched()
     # Number new checkpoints after the restored ones, never over them.
     self.checkpoint.save_counter.assign(target.save_counter)
-    if "layout" not in saved:  # From before recipes (see LEGACY_LAYOUT).
+    if "layout" not in saved:  # From before recipes (compat.LEGACY_LAYOUT).
       self.phase.assign(self.spec.legacy_phase(int(self.phase)))
 
   def _restore(self):
@@ -325,7 +320,7 @@ class Runner:
   def _save(self, phase_index, epoch):
     self.phase.assign(phase_index)
     self.epoch.assign(epoch)
-    self.layout.assign(LAYOUT)
+    self.layout.assign(compat.LAYOUT)
     try:
       self.manager.save()
     except (OSError, tf.errors.OpError) as e:

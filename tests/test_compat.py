@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqgan_tf import config as config_lib
+from seqgan_tf import compat
 from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
@@ -23,7 +23,7 @@ def _legacy_run(tmp_path, name):
     shutil.copytree(os.path.join(LEGACY, name), run_dir)
   with open(os.path.join(run_dir, "config.json")) as f:
     saved = json.load(f)
-  config = config_lib.from_dict(saved["config"])  # Says "mode", not "recipe".
+  config = compat.config_from_saved(saved["config"])  # Says "mode".
   params = oracle_lib.random_params(config.generator, seed=0)
   description = {k: v for k, v in saved["task"].items() if k != "task"}
   task = tasks.OracleTask(config, params, description)
@@ -37,7 +37,7 @@ def test_oracle_named_by_path_matches_the_same_file_by_content():
   today = dict(task="oracle", test_size=tasks.OracleTask.DEFAULT_TEST_SIZE,
                **tasks.OracleTask.file_description(
                    oracle_lib.PAPER_ORACLE_SHA256))
-  assert tasks.OracleTask.upgrade_description(old) == today
+  assert compat.task_description(old) == today
   assert today["oracle"] == "paper"
   other = tasks.OracleTask.file_description("0" * 64)
   assert other == dict(oracle="file", sha256="0" * 64)

@@ -26,12 +26,6 @@ RECIPES = {
     "constant": constant,
 }
 
-# Checkpoints written before recipes existed (commit 068362a) numbered the
-# phases of one fixed schedule: 0 g-pretrain, 1 d-pretrain, 2 adversarial
-# (continued MLE in mode "mle"), 3 done. Index into today's phases:
-_LEGACY_PHASES = {"seqgan": (0, 1, 2, 3), "mle": (0, 1, 1, 2)}
-
-
 def names():
   return sorted(RECIPES)
 
@@ -51,11 +45,3 @@ def build(name, context):
 def describe(name):
   """The first line of a recipe's module docstring."""
   return RECIPES[name].__doc__.strip().splitlines()[0]
-
-
-def legacy_phase(name, index):
-  """Today's phase index for a pre-recipe checkpoint's phase number."""
-  if name not in _LEGACY_PHASES:
-    raise ValueError(f"a checkpoint from before recipes cannot be of recipe "
-                     f"{name}")
-  return _LEGACY_PHASES[name][index]

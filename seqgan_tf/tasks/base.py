@@ -70,11 +70,6 @@ class Task:
     """The task `task_config` describes, for a model of `config`."""
     raise NotImplementedError
 
-  @classmethod
-  def upgrade_description(cls, description):
-    """A config.json task entry as older versions wrote it, in today's form."""
-    return description
-
   def config_overrides(self):
     """{setting: value} of the model config that the data decides."""
     return {}

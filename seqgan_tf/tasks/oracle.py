@@ -107,19 +107,6 @@ class OracleTask(base.Task):
     name = "paper" if sha256 == oracle_lib.PAPER_ORACLE_SHA256 else "file"
     return dict(oracle=name, sha256=sha256)
 
-  @classmethod
-  def upgrade_description(cls, description):
-    """A config.json's task entry as older versions wrote it, in today's form.
-
-    Older --oracle_params runs recorded the path, not the content's hash.
-    """
-    if "oracle_params" in description:
-      description = dict(task="oracle",
-                         **cls.file_description(description["sha256"]))
-    # Runs before NLL-test existed: it is evaluated from now on, at the size
-    # a run gets by default.
-    return dict(dict(test_size=cls.DEFAULT_TEST_SIZE), **description)
-
   def real_data(self, seed):
     """`num_samples` oracle samples, int32 [N, T]."""
     return self.oracle.sample(self.num_real,
