@@ -20,12 +20,12 @@ from absl import flags
 import tensorflow as tf
 
 from experiments import cli
+from seqgan_tf import checkpoints
 from seqgan_tf import compat
 from seqgan_tf import export as export_lib
 from seqgan_tf import files
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import music
-from seqgan_tf import runner
 from seqgan_tf import text
 
 flags.DEFINE_string("run_dir", None, "A run directory (holds config.json and "
@@ -62,7 +62,7 @@ def load_generator(run_dir):
     raise ValueError(f"--run_dir={run_dir}: a text run without "
                      f"{export_lib.VOCAB_FILE} (runs before it was written): "
                      "pass --raw for token ids")
-  for path in runner.checkpoint_paths(os.path.join(run_dir, "checkpoints")):
+  for path in checkpoints.paths(os.path.join(run_dir, "checkpoints")):
     try:
       tf.train.Checkpoint(generator=generator).restore(path).expect_partial()
       return generator, vocab, path

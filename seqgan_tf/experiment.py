@@ -17,6 +17,7 @@ import os
 
 import tensorflow as tf
 
+from seqgan_tf import checkpoints
 from seqgan_tf import compat
 from seqgan_tf import config as config_lib
 from seqgan_tf import files
@@ -225,7 +226,7 @@ def pretrained_checkpoint(source_dir, config, task):
   if differ:
     raise ValueError(f"--init_from={source_dir}: it pre-trained with other "
                      f"{', '.join(differ)}; pass matching flags or another run")
-  for path in runner.checkpoint_paths(os.path.join(source_dir, "checkpoints")):
+  for path in checkpoints.paths(os.path.join(source_dir, "checkpoints")):
     try:
       reader = tf.train.load_checkpoint(path)
       phase = reader.get_tensor("phase/.ATTRIBUTES/VARIABLE_VALUE")

@@ -1,22 +1,19 @@
 """The outer loop of a run: a controller in the manner of Orbit's.
 
-`Runner` owns the run directory (config.json, checkpoints, TensorBoard
-events, samples.txt, results.json) and keeps it whole: one process at a time
-(a lock), files written atomically, `--overwrite` only of a run directory,
-a fall-back to an older checkpoint when the newest is damaged. It also owns
-SIGINT/SIGTERM, the evaluation cadence, progress lines and summaries. It knows nothing of GANs: it runs a list of
-`Phase`s, each an epoch function called a number of times, and calls an
-evaluation function on the G-epoch axis. What the phases do is a recipe's
-business (`seqgan_tf.recipes`).
+`Runner` runs a list of `Phase`s, each an epoch function called a number of
+times, checkpoints after each epoch, evaluates on the G-epoch axis and
+writes the progress lines, summaries and results. It owns SIGINT/SIGTERM
+(finish the epoch, checkpoint, stop). The run directory's safety is
+`rundir.RunDirectory`'s (one process at a time, `--overwrite` only of a run
+directory, another run's config refused), restoring with a fall-back
+`checkpoints.Checkpoints`'. It knows nothing of GANs: what the phases do is
+a recipe's business (`seqgan_tf.recipes`).
 """
 
 import dataclasses
 import errno
-import json
 import math
 import os
-import re
-import shutil
 import signal
 import time
 from typing import Callable, Dict, Optional
@@ -26,14 +23,15 @@ import tensorflow as tf
 from tensorboard.plugins.custom_scalar import summary as custom_scalar_summary
 from tensorboard.plugins.hparams import api as hparams_api
 
+from seqgan_tf import checkpoints as checkpoints_lib
 from seqgan_tf import compat
-from seqgan_tf import files
 from seqgan_tf import progress
+from seqgan_tf import rundir
 from seqgan_tf import summaries
 
 
 
-RunDirError = files.RunDirError
+RunDirError = rundir.RunDirError
 
 
 class Interrupted(Exception):
@@ -143,20 +141,6 @@ class RunSpec:
   best_metric: Optional[str] = None
 
 
-def checkpoint_paths(directory):
-  """Checkpoint prefixes in `directory`, newest first, from the files.
-
-  The `checkpoint` index file is not read: a damaged one would hide them.
-  """
-  if not os.path.isdir(directory):
-    return []
-  numbers = [int(m.group(1)) for m in
-             (re.fullmatch(r"ckpt-(\d+)\.index", name)
-              for name in os.listdir(directory)) if m]
-  return [os.path.join(directory, f"ckpt-{n}")
-          for n in sorted(numbers, reverse=True)]
-
-
 class Runner:
   """Runs (or resumes) `phases` in `run_dir`.
 
@@ -170,7 +154,9 @@ class Runner:
   """
 
   def __init__(self, run_dir, phases, checkpoint_items, spec, overwrite=False):
-    self.run_dir = os.path.normpath(run_dir)
+    self.directory = rundir.RunDirectory(run_dir, spec.config_json,
+                                         spec.upgrade_saved)
+    self.run_dir = self.directory.path
     self.phases = list(phases)
     self.spec = spec
     self.overwrite = overwrite
@@ -180,12 +166,13 @@ class Runner:
     # The lowest `spec.best_metric` seen in the last G phase, and its step.
     self.best_value = tf.Variable(math.inf, dtype=tf.float64, trainable=False)
     self.best_step = tf.Variable(-1, dtype=tf.int64, trainable=False)
-    self._items = dict(phase=self.phase, epoch=self.epoch, layout=self.layout,
-                       best_value=self.best_value, best_step=self.best_step,
-                       **checkpoint_items)
-    self.checkpoint = tf.train.Checkpoint(**self._items)
-    self.checkpoint_dir = os.path.join(self.run_dir, "checkpoints")
-    self.manager = None  # Made once the run directory is locked.
+    self.checkpoints = checkpoints_lib.Checkpoints(
+        dict(phase=self.phase, epoch=self.epoch, layout=self.layout,
+             best_value=self.best_value, best_step=self.best_step,
+             **checkpoint_items),
+        self.directory.checkpoint_dir,
+        on_legacy=lambda: self.phase.assign(
+            self.spec.legacy_phase(int(self.phase))))
     self.writer = None
     self._signal_received = None
 
@@ -198,109 +185,11 @@ class Runner:
     return max((p.first_step + p.epochs for p in self.phases
                 if p.first_step is not None), default=0)
 
-  # --- the run directory ------------------------------------------------------
-
-  def _delete_for_overwrite(self):
-    if not os.path.lexists(self.run_dir):
-      return
-    if os.path.islink(self.run_dir) or not files.is_run_dir(self.run_dir):
-      raise RunDirError(
-          f"--overwrite: {self.run_dir} is not a seqgan-tf run directory (no "
-          f"{files.RUN_MARKER} or config.json of ours), so it is not deleted; "
-          "pass another --run_name")
-    logging.info("--overwrite: deleting %s", self.run_dir)
-    shutil.rmtree(self.run_dir)
-
-  def _check_run_dir(self):
-    """Refuses a directory that is not this run's; returns whether it is new."""
-    if os.path.islink(self.run_dir):
-      raise RunDirError(f"{self.run_dir} is a symbolic link: pass another "
-                        "--run_name")
-    if not os.path.isdir(self.run_dir) or not os.listdir(self.run_dir):
-      return True
-    config_path = os.path.join(self.run_dir, "config.json")
-    if not (files.is_run_dir(self.run_dir) or os.path.exists(config_path)):
-      raise RunDirError(
-          f"{self.run_dir} holds files but is not a seqgan-tf run directory: "
-          "pass another --run_name")
-    if not os.path.exists(config_path):
-      if self._checkpoint_paths():
-        raise RunDirError(
-            f"{config_path} is missing beside checkpoints: restore it, or pass "
-            "--overwrite to discard the run")
-      return True
-    saved = files.read_json(
-        config_path, "move it away, or pass --overwrite to discard the run")
-    config_json = json.loads(json.dumps(self.spec.config_json))
-    try:
-      saved = json.loads(json.dumps(self.spec.upgrade_saved(saved)))
-    except (KeyError, TypeError, ValueError):
-      pass  # Not a config this code knows: the comparison below refuses it.
-    if saved != config_json:
-      raise RunDirError(
-          f"{self.run_dir} holds a run with another config.json: pass a "
-          "new --run_name, or --overwrite to discard it")
-    return False
-
-  def _checkpoint_paths(self):
-    return checkpoint_paths(self.checkpoint_dir)
-
-  def _restore_one(self, path):
-    """Restores `path`; raises if it is damaged or of another model.
-
-    Objects added to checkpoints since `path` was written keep their
-    initial values; every other object has to match.
-    """
-    saved = {key.split("/")[0] for key, _ in tf.train.list_variables(path)}
-    target = tf.train.Checkpoint(**{
-        name: item for name, item in self._items.items()
-        if name in saved or name not in compat.ADDED_SINCE})
-    target.restore(path).assert_existing_objects_matched()
-    # Number new checkpoints after the restored ones, never over them.
-    self.checkpoint.save_counter.assign(target.save_counter)
-    if "layout" not in saved:  # From before recipes (compat.LEGACY_LAYOUT).
-      self.phase.assign(self.spec.legacy_phase(int(self.phase)))
-
-  def _restore(self):
-    """Restores the newest checkpoint that restores; None if there is none.
-
-    Raises:
-      RunDirError: there are checkpoints and none of them restores.
-    """
-    paths = self._checkpoint_paths()
-    failures = []
-    for path in paths:
-      try:
-        self._restore_one(path)
-      except Exception as e:  # A damaged file raises OpError, IndexError, ...
-        failures.append(f"{os.path.basename(path)} ({type(e).__name__})")
-        logging.warning("%s: cannot restore this checkpoint (%s: %s)", path,
-                        type(e).__name__, str(e).splitlines()[0][:200])
-        continue
-      if failures:
-        logging.warning(
-            "Fell back to %s: %d newer checkpoint(s) could not be restored "
-            "(%s); the epochs after it are done again", path, len(failures),
-            ", ".join(failures))
-      return path
-    if paths:
-      raise RunDirError(
-          f"{paths[0]}: cannot restore this checkpoint ({failures[0]}), nor "
-          f"any of the {len(paths)} in {self.checkpoint_dir}; they are "
-          "truncated or from another model: pass a new --run_name, or "
-          "--overwrite to discard them")
-    return None
-
   def _start_new(self):
-    logging.info("Starting a new run in %s", self.run_dir)
-    os.makedirs(self.run_dir, exist_ok=True)
-    files.write_atomic(os.path.join(self.run_dir, files.RUN_MARKER),
-                       "a seqgan-tf run directory\n")
-    for name, text in self.spec.files.items():
-      files.write_atomic(os.path.join(self.run_dir, name), text)
+    self.directory.create(self.spec.files)
     if self.spec.start_from:
       try:
-        self._restore_one(self.spec.start_from)
+        self.checkpoints.restore(self.spec.start_from)
       except Exception as e:  # pylint: disable=broad-except
         raise RunDirError(
             f"--init_from: cannot restore {self.spec.start_from} "
@@ -310,9 +199,7 @@ class Runner:
                    int(self.epoch))
     else:
       self.spec.start()
-    files.write_atomic(
-        os.path.join(self.run_dir, "config.json"),
-        json.dumps(self.spec.config_json, indent=2, sort_keys=True) + "\n")
+    self.directory.write_config()
 
   def _phase_name(self, index):
     return self.phases[index].name if index < self.done else "done"
@@ -321,15 +208,7 @@ class Runner:
     self.phase.assign(phase_index)
     self.epoch.assign(epoch)
     self.layout.assign(compat.LAYOUT)
-    try:
-      self.manager.save()
-    except (OSError, tf.errors.OpError) as e:
-      reason = getattr(e, "strerror", None) or files.os_reason(e)
-      kept = self.manager.latest_checkpoint or "none yet"
-      raise RunDirError(
-          f"cannot write a checkpoint in {self.checkpoint_dir} ({reason}): "
-          "free disk space or fix permissions, then run the same command to "
-          f"resume from the last checkpoint ({kept})") from None
+    self.checkpoints.save()
 
   def _end_epoch(self, phase_index, done, total):
     """Checkpoints when due, and stops here if a signal asked to."""
@@ -448,7 +327,7 @@ class Runner:
     for s in handled:
       signal.signal(s, self._on_signal)
     try:
-      lock = files.RunLock(self.run_dir)
+      lock = self.directory.lock()
       try:
         lock.__enter__()
       except OSError as e:
@@ -466,7 +345,7 @@ class Runner:
 
   def _finished_results_read_only(self, error):
     """A finished run's results, read where nothing can be written."""
-    paths = self._checkpoint_paths()
+    paths = self.checkpoints.paths()
     finished = False
     if paths and not self.overwrite:
       try:
@@ -481,41 +360,24 @@ class Runner:
           "that is not finished needs a writable --save_dir") from None
     logging.info("%s already holds a finished run (read-only: nothing is "
                  "written)", self.run_dir)
-    return self._read_results()
-
-  def _read_results(self):
-    """results.json of a finished run, refused if it is not a run's results."""
-    results = files.read_json(
-        os.path.join(self.run_dir, "results.json"),
-        "the run finished but its results are lost: pass --overwrite to run "
-        "it again")
-    if not (isinstance(results, dict) and "epochs" in results and
-            any(key.endswith("_final") for key in results)):
-      raise RunDirError(
-          f"{os.path.join(self.run_dir, 'results.json')}: not a run's results "
-          "(a JSON object with epochs and final metrics); pass --overwrite to "
-          "run it again")
-    return results
+    return self.directory.read_results()
 
   def _run(self):
     if self.overwrite:
-      self._delete_for_overwrite()
-    new = self._check_run_dir()
-    restored = None if new else self._restore()
-    results_path = os.path.join(self.run_dir, "results.json")
+      self.directory.delete_for_overwrite()
+    new = self.directory.check(has_checkpoints=bool(self.checkpoints.paths()))
+    restored = None if new else self.checkpoints.restore_newest()
     if restored and int(self.phase) == self.done:
       logging.info("%s already holds a finished run: nothing to do (pass "
                    "--overwrite or a new --run_name to run again)",
                    self.run_dir)
-      return self._read_results()
+      return self.directory.read_results()
     if restored:
       logging.info("Resumed from %s: phase %s, %d epochs done in it", restored,
                    self._phase_name(int(self.phase)), int(self.epoch))
     else:
       self._start_new()
-    self.manager = tf.train.CheckpointManager(self.checkpoint,
-                                              self.checkpoint_dir,
-                                              max_to_keep=3)
+    self.checkpoints.open()
     self.writer = tf.summary.create_file_writer(self.run_dir)
     if not restored:
       self._write_run_summaries()
@@ -527,10 +389,7 @@ class Runner:
     final_step = self.final_step()
     metrics, samples = self._evaluate(final_step, "final",
                                       self.spec.final_eval_samples, final=True)
-    files.write_atomic(
-        os.path.join(self.run_dir, "samples.txt"),
-        "".join(sample + "\n"
-                for sample in self.spec.format_samples(samples[:10000])))
+    self.directory.write_samples(self.spec.format_samples(samples[:10000]))
     results = dict(self.spec.results,
                    final_eval_samples=self.spec.final_eval_samples,
                    epochs=final_step,
@@ -538,7 +397,7 @@ class Runner:
                    **{f"{k}_final": v for k, v in metrics.items()},
                    **self._best_results(),
                    **self.spec.final_extras(self.writer))
-    files.write_atomic(results_path, json.dumps(results, indent=2) + "\n")
+    self.directory.write_results(results)
     self._save(self.done, 0)
     self.writer.flush()
     return results
@@ -558,8 +417,8 @@ class Runner:
 
   def _check_finite(self, value, phase_name, epoch, what):
     if not math.isfinite(value):
-      kept = (f"the last good checkpoint ({self.manager.latest_checkpoint}) "
-              "is kept" if self.manager.latest_checkpoint else
+      latest = self.checkpoints.latest
+      kept = (f"the last good checkpoint ({latest}) is kept" if latest else
               "no checkpoint was written yet")
       raise FloatingPointError(
           f"{what} is {value} in phase {phase_name}, epoch {epoch}: "

@@ -70,7 +70,7 @@ def test_pre_recipe_checkpoint_restores_and_finishes(tmp_path, name, recipe,
   np.testing.assert_array_equal(seen[0][1], stored_g)
   assert results["epochs"] == 5 and np.isfinite(results["nll_oracle_final"])
   # New checkpoints are numbered after the legacy one, not over it.
-  latest = os.path.basename(experiment.runner.manager.latest_checkpoint)
+  latest = os.path.basename(experiment.runner.checkpoints.latest)
   assert int(latest.split("-")[1]) > int(os.path.basename(checkpoint)
                                          .split("-")[1])
   # The finished run, now in today's layout, reads back as finished.

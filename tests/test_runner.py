@@ -232,7 +232,7 @@ def test_nan_loss_stops_with_phase_and_keeps_last_checkpoint(tmp_path):
   with pytest.raises(FloatingPointError,
                      match="mle_loss is nan in phase g-pretrain, epoch 1"):
     experiment.run()
-  assert experiment.runner.manager.latest_checkpoint.endswith("ckpt-1")
+  assert experiment.runner.checkpoints.latest.endswith("ckpt-1")
 
 
 def test_foreign_checkpoint_is_refused(tmp_path):
