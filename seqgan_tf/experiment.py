@@ -62,36 +62,14 @@ class Experiment:
     self.task = task
     check_sizes(config, task.num_real)
     self.trainer = train.Trainer(config)
-    # Evaluation draws from its own generator, so how often it runs does not
-    # change the training trajectory.
-    eval_rng = tf.random.Generator.from_seed(config.seed + 2)
     real_data = tf.Variable(
         tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
         trainable=False)
     phases = recipes.build(
         config.recipe, recipes.Context(self.trainer, config, real_data))
 
-    def evaluate(num_samples, temperature=1.0):
-      samples = self.trainer.generate(num_samples, eval_rng, temperature)
-      metrics = task.evaluate(samples, self.trainer.generator, temperature)
-      return metrics, samples
-
-    def temperature_sweep(writer):
-      """NLL-oracle against NLL-test with G sampled at each temperature."""
-      sweep = []
-      for temperature in config.sweep_temperatures:
-        metrics, _ = evaluate(config.eval_samples, temperature)
-        sweep.append(dict(temperature=temperature, **metrics))
-        # TensorBoard steps are integers: the temperature in hundredths.
-        progress.write_scalars(
-            writer, round(100 * temperature),
-            {summaries.SWEEP + k: v for k, v in metrics.items()}, describe)
-      return dict(temperature_sweep=sweep) if sweep else {}
-
-    def describe(tag):
-      return summaries.describe(tag, config.eval_samples,
-                                config.final_eval_samples)
-
+    self.evaluator = _Evaluator(self.trainer, task, config,
+                                tf.random.Generator.from_seed(config.seed + 2))
     hparams = flat_hparams(config)
     hparams.update(
         Recipe=hparams.pop("recipe"), Seed=hparams.pop("seed"),
@@ -99,36 +77,31 @@ class Experiment:
         **{f"data.{k}": v for k, v in task.description.items()})
     if init_from:
       hparams["init_from"] = init_from
+    hparams = {k: v if isinstance(v, (bool, int, float)) else str(v)
+               for k, v in hparams.items()}
     spec = runner.RunSpec(
         config_json=dict(config=config_lib.to_dict(config),
                          task=task.description),
-        upgrade_saved=compat.upgrade_saved,
-        evaluate=evaluate,
-        format_samples=task.format_samples,
-        show_samples=task.show_samples,
-        write_media=task.write_media,
-        start=lambda: real_data.assign(task.real_data(config.seed + 1)),
-        legacy_phase=lambda index: compat.phase_index(config.recipe, index),
+        evaluator=self.evaluator,
         eval_every=config.eval_every,
         eval_samples=config.eval_samples,
         final_eval_samples=config.final_eval_samples,
         checkpoint_every=config.checkpoint_every,
-        hparams={k: v if isinstance(v, (bool, int, float)) else str(v)
-                 for k, v in hparams.items()},
-        hparams_config=summaries.hparams_config,
-        layout=summaries.layout(task.metric_names),
-        describe=describe,
+        start=lambda: real_data.assign(task.real_data(config.seed + 1)),
+        start_from=(pretrained_checkpoint(init_from, config, task)
+                    if init_from else None),
+        upgrade_saved=compat.upgrade_saved,
+        legacy_phase=lambda index: compat.phase_index(config.recipe, index),
         results=dict(recipe=config.recipe, **task.data_stats,
                      **(dict(init_from=init_from) if init_from else {}),
                      **(extra_results or {})),
-        start_from=(pretrained_checkpoint(init_from, config, task)
-                    if init_from else None),
-        final_extras=temperature_sweep,
-        best_metric=task.best_metric,
-        files=task.run_files())
+        files=task.run_files(),
+        hparams=hparams,
+        hparams_config=summaries.hparams_config(hparams),
+        layout=summaries.layout(task.metric_names))
     self.runner = runner.Runner(
         run_dir, phases,
-        dict(real_data=real_data, eval_rng=eval_rng,
+        dict(real_data=real_data, eval_rng=self.evaluator.rng,
              **self.trainer.checkpoint_items()),
         spec, overwrite=overwrite)
     self.phases = self.runner.phases
@@ -165,6 +138,42 @@ class Experiment:
     tokens = self.trainer.generate(num, tf.random.Generator.from_seed(seed),
                                    float(temperature))
     return self.task.format_samples(tokens)
+
+
+class _Evaluator(runner.Evaluator):
+  """G's samples scored by the task; at the end, the temperature sweep.
+
+  Evaluation draws from its own generator `rng`, so how often it runs does
+  not change the training trajectory.
+  """
+
+  def __init__(self, trainer, task, config, rng):
+    self.trainer, self.task, self.config, self.rng = trainer, task, config, rng
+    self.best_metric = task.best_metric
+    self.format_samples = task.format_samples
+    self.show_samples = task.show_samples
+    self.write_media = task.write_media
+
+  def evaluate(self, num_samples, temperature=1.0):
+    samples = self.trainer.generate(num_samples, self.rng, temperature)
+    metrics = self.task.evaluate(samples, self.trainer.generator, temperature)
+    return metrics, samples
+
+  def describe(self, tag):
+    return summaries.describe(tag, self.config.eval_samples,
+                              self.config.final_eval_samples)
+
+  def final_extras(self, writer):
+    """NLL-oracle against NLL-test with G sampled at each temperature."""
+    sweep = []
+    for temperature in self.config.sweep_temperatures:
+      metrics, _ = self.evaluate(self.config.eval_samples, temperature)
+      sweep.append(dict(temperature=temperature, **metrics))
+      # TensorBoard steps are integers: the temperature in hundredths.
+      progress.write_scalars(
+          writer, round(100 * temperature),
+          {summaries.SWEEP + k: v for k, v in metrics.items()}, self.describe)
+    return dict(temperature_sweep=sweep) if sweep else {}
 
 
 def check_sizes(config, num_real, memory_bytes=None):

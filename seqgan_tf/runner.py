@@ -70,75 +70,98 @@ class Phase:
   on_start: Optional[Callable[[], None]] = None
 
 
-@dataclasses.dataclass(frozen=True)
-class RunSpec:
-  """What a run directory holds and how the runner evaluates and resumes.
+class Evaluator:
+  """What the runner evaluates, and how samples look to people.
+
+  Subclass it: `evaluate` and `format_samples` are needed, the rest have
+  defaults that add nothing.
 
   Attributes:
-    config_json: the run's identity, written to config.json; a directory
-      whose config.json says otherwise is refused.
-    upgrade_saved: maps a config.json written by an older version onto
-      today's form before that comparison.
-    evaluate: `evaluate(num_samples)` -> (metrics {name: float}, samples
-      int32 [num_samples, T]) on fresh samples of the model being trained.
-    format_samples: samples -> one line of text each, for samples.txt.
-    show_samples: samples -> one markdown string each, for TensorBoard's
-      text tab; default: `format_samples`.
-    start: called once when a run starts afresh (not on resume), before
-      the first checkpoint: e.g. to draw the training data.
-    legacy_phase: maps a legacy checkpoint's phase number to an index into
-      the phases (len(phases) when it had finished).
-    eval_every: evaluate every this many epochs of a G phase, and at its
-      last epoch.
-    eval_samples: samples per evaluation.
-    final_eval_samples: samples of the final evaluation.
-    checkpoint_every: save every this many epochs (and at each phase end).
-    hparams: flat {name: value} for TensorBoard's hparams dashboard.
-    results: extra entries of results.json.
-    start_from: a checkpoint a new run starts from instead of calling
-      `start` (a pre-training shared by several runs); None for none.
-    final_extras: `final_extras(writer)` after the final evaluation returns
-      more entries of results.json (and may write summaries).
-    describe: `describe(tag)` -> the description TensorBoard shows for a
-      scalar tag.
-    hparams_config: `hparams_config(hparams)` -> kwargs of TensorBoard's
-      `hparams_config` (the declared settings and metrics); None for none.
-    layout: a custom-scalars `Layout` proto; None for none.
-    trial_id: the hparams dashboard's name of the run; default: the run
-      directory's absolute path, unique in any logdir a user opens (run
-      names repeat across tasks and save directories, and the dashboard
-      averages the metrics of runs with one trial id).
-    files: {file name: text} written into a new run directory, e.g. the
-      vocabulary that decodes its samples.
-    write_media: `write_media(writer, step, samples)` writes more
-      summaries of an evaluation's samples (images, audio); None for none.
     best_metric: a metric, lower is better, whose lowest value over the
       evaluations of the last G phase (the method's own training, as the
       authors' `best_score`) goes to results.json as `<metric>_best`, with
       its G epoch; None for none.
   """
+
+  best_metric = None
+
+  def evaluate(self, num_samples):
+    """(metrics {name: float}, samples int32 [num_samples, T]) on fresh
+    samples of the model being trained."""
+    raise NotImplementedError
+
+  def format_samples(self, samples):
+    """One line of text per sample, for samples.txt."""
+    raise NotImplementedError
+
+  def show_samples(self, samples):
+    """One markdown string per sample, for TensorBoard's text tab."""
+    return self.format_samples(samples)
+
+  def write_media(self, writer, step, samples):
+    """More summaries of an evaluation's samples (images, audio)."""
+
+  def describe(self, tag):
+    """The description TensorBoard shows for a scalar tag."""
+    del tag
+    return ""
+
+  def final_extras(self, writer):
+    """More entries of results.json after the final evaluation (and
+    summaries of them)."""
+    del writer
+    return {}
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSpec:
+  """What a run directory holds, and when the runner evaluates and saves.
+
+  Attributes:
+    config_json: the run's identity, written to config.json; a directory
+      whose config.json says otherwise is refused.
+    evaluator: the `Evaluator`.
+    eval_every: evaluate every this many epochs of a G phase, and at its
+      last epoch.
+    eval_samples: samples per evaluation.
+    final_eval_samples: samples of the final evaluation.
+    checkpoint_every: save every this many epochs (and at each phase end).
+    start: called once when a run starts afresh (not on resume), before
+      the first checkpoint: e.g. to draw the training data.
+    start_from: a checkpoint a new run starts from instead of calling
+      `start` (a pre-training shared by several runs); None for none.
+    upgrade_saved: maps a config.json written by an older version onto
+      today's form before that comparison (`compat.upgrade_saved`).
+    legacy_phase: maps a legacy checkpoint's phase number to an index into
+      the phases (`compat.phase_index`).
+    results: extra entries of results.json.
+    files: {file name: text} written into a new run directory, e.g. the
+      vocabulary that decodes its samples.
+    hparams: flat {name: value} for TensorBoard's hparams dashboard.
+    hparams_config: kwargs of TensorBoard's `hparams_config` (the declared
+      settings and metrics); None for none.
+    layout: a custom-scalars `Layout` proto; None for none.
+    trial_id: the hparams dashboard's name of the run; default: the run
+      directory's absolute path, unique in any logdir a user opens (run
+      names repeat across tasks and save directories, and the dashboard
+      averages the metrics of runs with one trial id).
+  """
   config_json: dict
-  evaluate: Callable
-  format_samples: Callable
+  evaluator: Evaluator
   eval_every: int
   eval_samples: int
   final_eval_samples: int
   checkpoint_every: int = 1
-  upgrade_saved: Callable[[dict], dict] = lambda saved: saved
   start: Callable[[], None] = lambda: None
-  legacy_phase: Callable[[int], int] = lambda index: index
-  hparams: dict = dataclasses.field(default_factory=dict)
-  results: dict = dataclasses.field(default_factory=dict)
   start_from: Optional[str] = None
-  final_extras: Callable = lambda writer: {}
-  describe: Callable[[str], str] = lambda tag: ""
-  hparams_config: Optional[Callable[[dict], dict]] = None
+  upgrade_saved: Callable[[dict], dict] = lambda saved: saved
+  legacy_phase: Callable[[int], int] = lambda index: index
+  results: dict = dataclasses.field(default_factory=dict)
+  files: dict = dataclasses.field(default_factory=dict)
+  hparams: dict = dataclasses.field(default_factory=dict)
+  hparams_config: Optional[dict] = None
   layout: Optional[object] = None
   trial_id: Optional[str] = None
-  show_samples: Optional[Callable] = None
-  files: dict = dataclasses.field(default_factory=dict)
-  write_media: Optional[Callable] = None
-  best_metric: Optional[str] = None
 
 
 class Runner:
@@ -237,18 +260,17 @@ class Runner:
     The final evaluation goes to tags of its own (final/...), apart from
     the curve of the evaluations during training (eval/...).
     """
-    metrics, samples = self.spec.evaluate(num_samples)
+    metrics, samples = self.spec.evaluator.evaluate(num_samples)
     prefix, samples_tag = ((summaries.FINAL, summaries.SAMPLES_FINAL) if final
                            else (summaries.EVAL, summaries.SAMPLES_EVAL))
     progress.write_scalars(self.writer, step,
                            {prefix + k: v for k, v in metrics.items()},
-                           self.spec.describe)
+                           self.spec.evaluator.describe)
     progress.write_samples(
         self.writer, step, samples_tag,
-        (self.spec.show_samples or self.spec.format_samples)(samples[:8]),
+        self.spec.evaluator.show_samples(samples[:8]),
         f"8 of the {num_samples:,} samples of this evaluation, decoded.")
-    if self.spec.write_media:
-      self.spec.write_media(self.writer, step, samples)
+    self.spec.evaluator.write_media(self.writer, step, samples)
     logging.info("Evaluation %s: %s", label,
                  " ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
     return metrics, samples
@@ -287,12 +309,12 @@ class Runner:
       else:
         step, logged = epoch, values
       timer.stop()
-      progress.write_scalars(self.writer, step, logged, self.spec.describe)
+      progress.write_scalars(self.writer, step, logged, self.spec.evaluator.describe)
       timer.log(epoch + 1, **values, **headline)
       self._end_epoch(phase_index, epoch + 1, phase.epochs)
 
   def _track_best(self, metrics, step):
-    name = self.spec.best_metric
+    name = self.spec.evaluator.best_metric
     if name is None or not metrics[name] < float(self.best_value):
       return
     self.best_value.assign(metrics[name])
@@ -302,7 +324,7 @@ class Runner:
 
   def _best_results(self):
     """results.json's `<metric>_best` and `<metric>_best_epoch`, if any."""
-    name = self.spec.best_metric
+    name = self.spec.evaluator.best_metric
     if name is None or int(self.best_step) < 0:
       return {}
     return {f"{name}_best": float(self.best_value),
@@ -389,14 +411,14 @@ class Runner:
     final_step = self.final_step()
     metrics, samples = self._evaluate(final_step, "final",
                                       self.spec.final_eval_samples, final=True)
-    self.directory.write_samples(self.spec.format_samples(samples[:10000]))
+    self.directory.write_samples(self.spec.evaluator.format_samples(samples[:10000]))
     results = dict(self.spec.results,
                    final_eval_samples=self.spec.final_eval_samples,
                    epochs=final_step,
                    wall_seconds_this_start=time.monotonic() - started,
                    **{f"{k}_final": v for k, v in metrics.items()},
                    **self._best_results(),
-                   **self.spec.final_extras(self.writer))
+                   **self.spec.evaluator.final_extras(self.writer))
     self.directory.write_results(results)
     self._save(self.done, 0)
     self.writer.flush()
@@ -406,8 +428,7 @@ class Runner:
     """The hparams of the run, their declaration and the charts' layout."""
     with self.writer.as_default(step=0):
       if self.spec.hparams_config:
-        declared = self.spec.hparams_config(self.spec.hparams)
-        hparams_api.hparams_config(**declared)
+        hparams_api.hparams_config(**self.spec.hparams_config)
       hparams_api.hparams(self.spec.hparams, trial_id=(
           self.spec.trial_id or os.path.abspath(self.run_dir)))
       if self.spec.layout is not None:

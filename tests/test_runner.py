@@ -44,12 +44,17 @@ def _stop_after(experiment, phase_index, epochs):
 
 def _counting_spec(evaluated, **changes):
   """A RunSpec whose 'model' is nothing: the runner needs no GAN."""
-  values = dict(
-      config_json={"run": "counting"},
-      evaluate=lambda n: (evaluated.append(n) or {"score": 1.0},
-                          np.zeros([n, 2], np.int32)),
-      format_samples=lambda samples: [str(s) for s in samples.tolist()],
-      eval_every=2, eval_samples=3, final_eval_samples=5)
+  class Counting(runner.Evaluator):
+
+    def evaluate(self, num_samples):
+      evaluated.append(num_samples)
+      return {"score": 1.0}, np.zeros([num_samples, 2], np.int32)
+
+    def format_samples(self, samples):
+      return [str(s) for s in samples.tolist()]
+
+  values = dict(config_json={"run": "counting"}, evaluator=Counting(),
+                eval_every=2, eval_samples=3, final_eval_samples=5)
   values.update(changes)
   return runner.RunSpec(**values)
 
