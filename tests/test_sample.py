@@ -144,9 +144,7 @@ def test_oracle_samples_are_token_ids_and_bad_input_is_one_line(tmp_path):
   missing = run_module("experiments.sample", f"--run_dir={tmp_path / 'nope'}")
   assert missing.returncode == 2 and "Traceback" not in missing.stderr
   assert "--run_dir must name a run directory" in missing.stderr
-  cold = run_module("experiments.sample", f"--run_dir={tmp_path / 'run'}",
-              "--temperature=0")
-  assert cold.returncode == 2 and "--temperature: 0.0 must be" in cold.stderr
+  # A temperature it cannot sample at: test_a_temperature_it_cannot_sample_*.
 
 
 @pytest.mark.parametrize("num, temperature, message", [
