@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import platform
-import subprocess
 import time
 
 from absl import app
@@ -30,6 +29,7 @@ import tensorflow as tf
 from seqgan_tf import config as config_lib
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import presets
+from seqgan_tf import provenance
 from seqgan_tf import recipes
 from seqgan_tf import rewards
 from seqgan_tf import train
@@ -143,15 +143,6 @@ def time_phase(fn, repeats, warm_up=True):
   return float(np.median(times))
 
 
-def _commit():
-  try:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True,
-                          check=True).stdout.strip()
-  except (OSError, subprocess.CalledProcessError):
-    return "unknown"
-
-
 def _cpu():
   """(model name, [the CPU_FLAGS it has]) from /proc/cpuinfo."""
   try:
@@ -237,7 +228,7 @@ def main(argv):
   report = dict(phases=results, machine=_device_name(), cpu_model=cpu_model,
                 cpu_flags=cpu_flags, environment=environment,
                 tf_version=tf.__version__,
-                commit=_commit(), precision=FLAGS.precision,
+                commit=provenance.commit(), precision=FLAGS.precision,
                 matmul_peak_gflop_s=peak, matmul_peaks_gflop_s=peaks,
                 preset=FLAGS.preset, repeats=FLAGS.repeats,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))

@@ -16,6 +16,7 @@ on the command line win. `experiments.synthetic` and `experiments.poetry` are th
 
 import functools
 import os
+import sys
 
 from absl import app
 from absl import flags
@@ -25,6 +26,7 @@ from experiments import cli
 from experiments import common
 from seqgan_tf import config as config_lib
 from seqgan_tf import experiment
+from seqgan_tf import provenance
 from seqgan_tf import recipes
 from seqgan_tf import tasks
 
@@ -115,8 +117,9 @@ def results_table(save_dir, run_name, preset, run_dir):
   note = ("Smoke preset: a tiny corpus and model for a few epochs, to show "
           "the pipeline runs; its numbers mean nothing beside the paper's."
           if preset.name == "smoke" else "")
+  command = "python -m experiments.run " + " ".join(sys.argv[1:])
   return tasks.ResultsTable(os.path.join(save_dir, f"{name}_results.md"),
-                            runs, note)
+                            runs, note, provenance.line(command))
 
 
 def main(default_task="oracle"):

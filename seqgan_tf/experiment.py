@@ -49,6 +49,8 @@ class Experiment:
       dashboard: `Task` and `Preset` (see `summaries.RUN_HPARAMS`).
     extra_results: {name: value} more entries of results.json (e.g. the
       protocol whose defaults the run took).
+    runtime: the `runtime.RuntimeConfig` of G's steps (XLA); default: its
+      defaults. The task's NLL functions take theirs from `tasks.build`.
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -57,11 +59,11 @@ class Experiment:
   """
 
   def __init__(self, config, task, run_dir, overwrite=False, init_from=None,
-               labels=None, extra_results=None):
+               labels=None, extra_results=None, runtime=None):
     self.config = config.validate()
     self.task = task
     check_sizes(config, task.num_real)
-    self.trainer = train.Trainer(config)
+    self.trainer = train.Trainer(config, runtime)
     real_data = tf.Variable(
         tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
         trainable=False)
@@ -116,13 +118,13 @@ class Experiment:
       **kwargs: `Experiment`'s other arguments (overwrite, init_from).
     """
     preset.runtime.apply()
-    task, config = tasks.build(preset.task, preset.config)
+    task, config = tasks.build(preset.task, preset.config, preset.runtime)
     labels = dict(Task=preset.task_name, Preset=preset.name)
     extra = {}
     if preset.task_name == "oracle":  # The one task with protocols.
       labels["Protocol"] = extra["protocol"] = preset.protocol
     return cls(config, task, run_dir, labels=labels, extra_results=extra,
-               **kwargs)
+               runtime=preset.runtime, **kwargs)
 
   def run(self):
     """Runs or resumes the whole schedule; returns the results dict."""

@@ -13,7 +13,6 @@ import tensorflow as tf
 
 from seqgan_tf import download
 from seqgan_tf import generator as generator_lib
-from seqgan_tf import xla
 
 PAPER_ORACLE_URL = (
     "https://github.com/LantaoYu/SeqGAN/raw/master/save/target_params_py3.pkl")
@@ -204,18 +203,18 @@ def resolve_params(config, oracle="random", oracle_params=None, seed=0,
   raise ValueError(f"--oracle={oracle}: must be 'paper' or 'random'")
 
 
-def make_nll_fn(model, batch_size=256, temperature=1.0):
+def make_nll_fn(model, batch_size=256, temperature=1.0, xla=True):
   """A `tf.function` giving the mean per-token NLL of `tokens` under `model`.
 
   NLL-oracle (paper Section 4) is this with the oracle as `model` and G's
   samples as `tokens` [N, model.config.seq_len]; the authors' `target_loss`
   averages the same way. Each chunk of `batch_size` sequences is one call,
-  compiled by XLA unless `xla.set_enabled(False)`. `temperature` divides
+  compiled by XLA unless `xla` is false. `temperature` divides
   `model`'s logits (NLL-test of G at a sampling temperature).
   """
   seq_len = model.config.seq_len
 
-  @tf.function(jit_compile=xla.enabled())
+  @tf.function(jit_compile=xla)
   def chunk_nll(batch):
     return -tf.reduce_sum(model.token_log_probs(batch, temperature,
                                                 for_gradient=False))

@@ -4,12 +4,13 @@ import dataclasses
 
 import tensorflow as tf
 
-from seqgan_tf import xla
-
 
 @dataclasses.dataclass(frozen=True)
 class RuntimeConfig:
   """Settings that change speed or repeatability, never the method.
+
+  Passed down to what they concern (`train.Trainer`, the tasks' NLL
+  functions), never read from a module's state.
 
   Attributes:
     xla: compile G's training and NLL steps with XLA (faster; false
@@ -21,7 +22,7 @@ class RuntimeConfig:
   deterministic: bool = False
 
   def apply(self):
-    """Takes effect for the models built after it: call it before them."""
+    """What is TensorFlow's process-wide state (determinism): call it
+    before the first op of the run."""
     if self.deterministic:
       tf.config.experimental.enable_op_determinism()
-    xla.set_enabled(self.xla)

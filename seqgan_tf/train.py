@@ -16,7 +16,7 @@ from seqgan_tf import generator as generator_lib
 from seqgan_tf import losses
 from seqgan_tf import optimizers
 from seqgan_tf import rollout as rollout_lib
-from seqgan_tf import xla
+from seqgan_tf import runtime as runtime_lib
 
 # Sequences per sampling call. With the fused-softmax sampler, 10,000 samples
 # took 0.49 s in calls of 256, 0.52 s in calls of 512, 0.67 s in calls of
@@ -31,11 +31,14 @@ class Trainer:
 
   Built from a `SeqGANConfig` only (never from flags), so tests can make one
   with a tiny config. Every method builds all of it, D included, so every
-  method's checkpoint has the same layout.
+  method's checkpoint has the same layout. `runtime` (a
+  `runtime.RuntimeConfig`, default XLA on) says whether G's gradient step
+  is compiled by XLA.
   """
 
-  def __init__(self, config):
+  def __init__(self, config, runtime=None):
     self.config = config.validate()
+    self.runtime = runtime or runtime_lib.RuntimeConfig()
     gen_cfg, dis_cfg = config.generator, config.discriminator
     keras.utils.set_random_seed(config.seed)  # Seeds D's initialisers.
     self.rng = tf.random.Generator.from_seed(config.seed)
@@ -51,7 +54,7 @@ class Trainer:
     self.pg_optimizer.build(self.generator.trainable_variables)
     self.d_optimizer.build(self.discriminator.trainable_variables)
     self.generator_gradients = tf.function(self._generator_gradients,
-                                           jit_compile=xla.enabled())
+                                           jit_compile=self.runtime.xla)
 
   def checkpoint_items(self):
     """Everything to save for an exact resume, by checkpoint name."""
@@ -72,8 +75,8 @@ class Trainer:
     """G's loss on `tokens` [B, T] and its globally clipped gradients.
 
     The MLE loss when `rewards` is None, else the policy-gradient loss
-    with these rewards [B, T]. Compiled by XLA unless `xla.set_enabled(False)`
-    (see `seqgan_tf/xla.py`); D is faster without XLA, so it is not compiled.
+    with these rewards [B, T]. Compiled by XLA unless `runtime.xla` is off;
+    D is faster without XLA, so it is not compiled.
     """
     variables = self.generator.trainable_variables
     with tf.GradientTape() as tape:

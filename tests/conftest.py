@@ -10,13 +10,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest  # pylint: disable=g-import-not-at-top
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import experiment
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
-from seqgan_tf import xla
+from seqgan_tf import runtime
 
-# Compiling costs seconds per tiny model; the tests that cover XLA turn it on
-# with the `with_xla` fixture.
-xla.set_enabled(False)
+# Compiling costs seconds per tiny model: the tests build theirs without XLA
+# (the tests of XLA itself with `runtime.RuntimeConfig()`).
+NO_XLA = runtime.RuntimeConfig(xla=False)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The characters of the tiny poem corpora (`write_corpus`).
@@ -66,7 +67,8 @@ def _calls(function, module, names_sought, seen=None):
 
 
 # What makes a test slow: an entry point in a subprocess, or a whole run.
-_SLOW_NAMES = frozenset({"run_module", "subprocess", "Experiment"})
+_SLOW_NAMES = frozenset({"run_module", "subprocess", "Experiment",
+                         "tiny_experiment"})
 
 
 def pytest_configure(config):
@@ -108,11 +110,17 @@ def tiny_synthetic_config(**changes):
   return config_lib.SeqGANConfig(**values)
 
 
+def tiny_experiment(config, task, run_dir, **kwargs):
+  """`experiment.Experiment` without XLA (compiling tiny models costs more
+  than it saves)."""
+  return experiment.Experiment(config, task, run_dir, runtime=NO_XLA, **kwargs)
+
+
 def tiny_oracle_task(config, **kwargs):
   """The oracle task on a random oracle of `config`'s shape (seed 0)."""
   params = oracle_lib.random_params(config.generator, seed=0)
   description = {"oracle": "random", "oracle_seed": 0}
-  return tasks.OracleTask(config, params, description, **kwargs)
+  return tasks.OracleTask(config, params, description, xla=False, **kwargs)
 
 
 def nltk_3_2_1_sentence_bleu(references, hypothesis, n):
@@ -149,9 +157,3 @@ def gen_config():
 def dis_config():
   return tiny_discriminator_config()
 
-
-@pytest.fixture
-def with_xla():
-  xla.set_enabled(True)
-  yield
-  xla.set_enabled(False)

@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import recipes
 from seqgan_tf import rewards
 from seqgan_tf import train
 from seqgan_tf.recipes import ss
+from tests.conftest import NO_XLA
 from tests.conftest import nltk_3_2_1_sentence_bleu
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 
@@ -38,7 +39,8 @@ def test_scheduled_sampling_at_one_is_teacher_forcing(gen_config):
 def test_scheduled_sampling_epoch_at_one_equals_an_mle_epoch():
   config = tiny_synthetic_config()
   data = _data(config)
-  ss_trainer, mle_trainer = train.Trainer(config), train.Trainer(config)
+  ss_trainer = train.Trainer(config, NO_XLA)
+  mle_trainer = train.Trainer(config, NO_XLA)
   ss_loss = float(ss_trainer.scheduled_sampling_epoch(data, 1.0))
   mle_loss = float(mle_trainer.mle_epoch(data))
   assert ss_loss == pytest.approx(mle_loss, rel=1e-6)
@@ -93,7 +95,7 @@ def test_bleu_reward_is_nltk_sentence_bleu_and_one_for_a_reference(rule):
 
 def test_random_recipe_trains_nothing(tmp_path):
   config = tiny_synthetic_config(recipe="random")
-  experiment = experiment_lib.Experiment(config, _task(config), str(tmp_path))
+  experiment = tiny_experiment(config, _task(config), str(tmp_path))
   before = [w.numpy() for w in experiment.trainer.generator.weights]
   results = experiment.run()
   assert results["epochs"] == 0 and np.isfinite(results["nll_oracle_final"])
@@ -105,12 +107,12 @@ def test_random_recipe_trains_nothing(tmp_path):
 def test_branching_from_a_shared_pretraining_equals_pretraining_itself(
     tmp_path, recipe):
   config = tiny_synthetic_config(recipe=recipe, adversarial_epochs=1)
-  alone = experiment_lib.Experiment(config, _task(config),
+  alone = tiny_experiment(config, _task(config),
                                     str(tmp_path / "alone")).run()
   pretrain = tiny_synthetic_config(recipe="pretrain", adversarial_epochs=1)
-  experiment_lib.Experiment(pretrain, _task(pretrain),
+  tiny_experiment(pretrain, _task(pretrain),
                             str(tmp_path / "pre")).run()
-  branched = experiment_lib.Experiment(
+  branched = tiny_experiment(
       config, _task(config), str(tmp_path / "branched"),
       init_from=str(tmp_path / "pre")).run()
   assert branched["epochs"] == alone["epochs"] == 3
@@ -118,14 +120,14 @@ def test_branching_from_a_shared_pretraining_equals_pretraining_itself(
       alone["nll_oracle_final"], rel=1e-5)
   other = tiny_synthetic_config(recipe=recipe, batch_size=4)
   with pytest.raises(ValueError, match="pre-trained with other batch_size"):
-    experiment_lib.Experiment(other, _task(other), str(tmp_path / "bad"),
+    tiny_experiment(other, _task(other), str(tmp_path / "bad"),
                               init_from=str(tmp_path / "pre"))
 
 
 def test_temperature_sweep_lands_in_the_results(tmp_path):
   config = tiny_synthetic_config(recipe="random",
                                  sweep_temperatures=(0.5, 2.0))
-  results = experiment_lib.Experiment(config, _task(config),
+  results = tiny_experiment(config, _task(config),
                                       str(tmp_path)).run()
   sweep = results["temperature_sweep"]
   assert [row["temperature"] for row in sweep] == [0.5, 2.0]
@@ -139,7 +141,7 @@ def test_scheduled_sampling_traces_its_epoch_once(tmp_path):
   """omega changes every epoch; the epoch's graph must not be traced again."""
   config = tiny_synthetic_config(recipe="ss", pretrain_g_epochs=0,
                                  adversarial_epochs=4, ss_decay=0.1)
-  experiment = experiment_lib.Experiment(config, _task(config), str(tmp_path))
+  experiment = tiny_experiment(config, _task(config), str(tmp_path))
   experiment.run()
   epoch_fn = experiment.trainer.scheduled_sampling_epoch
   assert epoch_fn.experimental_get_tracing_count() == 1
@@ -148,7 +150,7 @@ def test_scheduled_sampling_traces_its_epoch_once(tmp_path):
 def test_constant_reward_control_rewards_one_and_sharpens_g():
   config = tiny_synthetic_config(recipe="constant", pretrain_g_epochs=0,
                                  adversarial_epochs=15)
-  context = recipes.Context(train.Trainer(config), config,
+  context = recipes.Context(train.Trainer(config, NO_XLA), config,
                             tf.Variable(_data(config, 32)))
   phases = recipes.build("constant", context)
   assert [p.name for p in phases] == ["g-pretrain", "constant-reward"]

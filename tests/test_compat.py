@@ -10,9 +10,9 @@ import pytest
 import tensorflow as tf
 
 from seqgan_tf import compat
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import tasks
+from tests.conftest import tiny_experiment
 
 LEGACY = os.path.join(os.path.dirname(__file__), "data", "legacy_068362a")
 
@@ -27,7 +27,7 @@ def _legacy_run(tmp_path, name):
   params = oracle_lib.random_params(config.generator, seed=0)
   description = {k: v for k, v in saved["task"].items() if k != "task"}
   task = tasks.OracleTask(config, params, description)
-  return run_dir, config, experiment_lib.Experiment(config, task, run_dir)
+  return run_dir, config, tiny_experiment(config, task, run_dir)
 
 
 def test_oracle_named_by_path_matches_the_same_file_by_content():

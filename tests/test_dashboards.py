@@ -9,9 +9,9 @@ from tensorboard.backend.event_processing import event_file_loader
 from tensorboard.plugins.custom_scalar import layout_pb2
 from tensorboard.plugins.hparams import metadata as hparams_metadata
 
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import summaries
 from seqgan_tf import tasks
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 from tests.conftest import write_corpus
@@ -36,7 +36,7 @@ def _plugin(value):
 def oracle_run(tmp_path_factory):
   config = tiny_synthetic_config(sweep_temperatures=(0.9,))
   run_dir = str(tmp_path_factory.mktemp("dashboards") / "cpu_seqgan")
-  experiment_lib.Experiment(config, tiny_oracle_task(config), run_dir,
+  tiny_experiment(config, tiny_oracle_task(config), run_dir,
                             labels=dict(Task="oracle", Preset="cpu")).run()
   return config, run_dir, _events(run_dir)
 
@@ -110,7 +110,7 @@ def test_every_task_description_is_declared(tmp_path):
   config = tiny_synthetic_config()
   text_task, _ = tasks.load_text_task(
       write_corpus(tmp_path / "c.txt"), "word", 8, 0, "cut", 10, 5, 0,
-      bleu_orders=(2,))
+      bleu_orders=(2,), xla=False)
   for task in (tiny_oracle_task(config), text_task):
     declared = {f"data.{k}" for k in task.description}
     assert declared <= set(summaries.TASK_HPARAMS), task.description

@@ -6,19 +6,19 @@ import numpy as np
 
 from experiments import figures
 from experiments import report
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import tasks
+from tests.conftest import run_module
 from tests.conftest import tiny_discriminator_config
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.conftest import run_module
 from tests.conftest import write_corpus
 
 
 def _oracle_run(run_dir, **changes):
   config = tiny_synthetic_config(**changes)
-  experiment_lib.Experiment(config, tiny_oracle_task(config), run_dir).run()
+  tiny_experiment(config, tiny_oracle_task(config), run_dir).run()
 
 
 def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
@@ -31,13 +31,13 @@ def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
               k_epochs=3)
   corpus = write_corpus(tmp_path / "poems.txt")
   text_task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
-                                      bleu_orders=(2,))
+                                      bleu_orders=(2,), xla=False)
   shape = dict(vocab_size=len(text_task.vocab), seq_len=8)
   config = tiny_synthetic_config(
       recipe="mle", generator=tiny_generator_config(**shape),
       discriminator=tiny_discriminator_config(
           **shape, filter_sizes=(2, 3), num_filters=(4, 4)))
-  experiment_lib.Experiment(config, text_task,
+  tiny_experiment(config, text_task,
                             str(tmp_path / "poetry" / "cpu_mle")).run()
 
   figure = figures.figure2(str(table1))

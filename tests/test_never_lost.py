@@ -8,16 +8,16 @@ import pytest
 import tensorflow as tf
 
 from experiments import common
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import files
 from seqgan_tf import runner
+from tests.conftest import run_module
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.conftest import run_module
 
 
 def _experiment(config, run_dir, overwrite=False):
-  return experiment_lib.Experiment(config, tiny_oracle_task(config),
+  return tiny_experiment(config, tiny_oracle_task(config),
                                    str(run_dir),
                                    overwrite=overwrite)
 
@@ -192,7 +192,7 @@ def test_every_file_of_a_run_is_readable_by_others(tmp_path):
   previous = os.umask(0o022)
   try:
     config = tiny_synthetic_config(recipe="random")
-    experiment_lib.Experiment(config, tiny_oracle_task(config, test_size=16),
+    tiny_experiment(config, tiny_oracle_task(config, test_size=16),
                               str(tmp_path / "run")).run()
   finally:
     os.umask(previous)

@@ -15,7 +15,8 @@ from tests.conftest import write_corpus
 def test_text_task_splits_scores_and_formats(tmp_path):
   corpus = write_corpus(tmp_path / "poems.txt")
   task, notes = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
-                                     bleu_orders=(2,), line_length=4)
+                                     bleu_orders=(2,), line_length=4,
+                                     xla=False)
   assert notes == dict(blank_lines=0, overlong_lines=0)
   assert task.num_real == 45 and task.real_data(0).shape == (45, 8)
   assert len(task.vocab) == len(CHARS) + 2 + 3  # + punctuation + reserved.

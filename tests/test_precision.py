@@ -7,11 +7,12 @@ import pytest
 import tensorflow as tf
 
 from seqgan_tf import discriminator as discriminator_lib
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import train
+from tests.conftest import NO_XLA
 from tests.conftest import tiny_discriminator_config
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
@@ -60,7 +61,7 @@ def test_bf16_training_lowers_g_loss_and_d_tells_real_from_generated():
   config = tiny_synthetic_config(
       batch_size=16, generator=_bf16(tiny_generator_config()),
       discriminator=_bf16(tiny_discriminator_config(learning_rate=1e-2)))
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   oracle = oracle_lib.build(config.generator,
                             oracle_lib.random_params(config.generator, seed=0))
   data = oracle.sample(64, tf.random.Generator.from_seed(0))
@@ -97,7 +98,7 @@ def test_bf16_run_ends_near_the_fp32_run(tmp_path):
                                             precision=precision),
         discriminator=dataclasses.replace(base.discriminator,
                                           precision=precision))
-    results = experiment_lib.Experiment(
+    results = tiny_experiment(
         config, tiny_oracle_task(config), str(tmp_path / precision)).run()
     finals[precision] = results["nll_oracle_final"]
   assert finals["bf16"] == pytest.approx(finals["fp32"], abs=0.05)
@@ -115,7 +116,7 @@ def test_the_steps_run_the_same_under_a_device_string(device):
   puts them on the CPU where there is no GPU)."""
   def steps():
     config = tiny_synthetic_config()
-    trainer = train.Trainer(config)
+    trainer = train.Trainer(config, NO_XLA)
     data = trainer.generate(32)
     mle = trainer.mle_epoch(data)
     d_loss = trainer.train_discriminator(data, 1)

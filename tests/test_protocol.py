@@ -8,11 +8,11 @@ import pytest
 from experiments import report
 from seqgan_tf import compat
 from seqgan_tf import config as config_lib
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import presets
+from tests.conftest import run_module
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.conftest import run_module
 
 
 def _layer(protocol, recipe, preset):
@@ -89,7 +89,7 @@ def test_paper_era_run_takes_the_layer_and_the_command_line_wins(tmp_path):
 def test_best_comes_from_the_methods_own_phase(tmp_path):
   """SeqGAN's best is over adversarial epochs, never over pre-training."""
   config = tiny_synthetic_config(pretrain_g_epochs=3, adversarial_epochs=2)
-  results = experiment_lib.Experiment(
+  results = tiny_experiment(
       config, tiny_oracle_task(config, test_size=16), str(tmp_path)).run()
   curve = report.read_scalar(str(tmp_path), "nll_oracle")
   adversarial = {step: curve[step] for step in (3, 4)}
@@ -101,7 +101,7 @@ def test_best_comes_from_the_methods_own_phase(tmp_path):
 
 def test_an_untrained_run_names_no_best(tmp_path):
   config = tiny_synthetic_config(recipe="random")
-  results = experiment_lib.Experiment(
+  results = tiny_experiment(
       config, tiny_oracle_task(config, test_size=16), str(tmp_path)).run()
   assert "nll_oracle_best" not in results
 

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import recipes
 from seqgan_tf import runner
 from seqgan_tf import train
+from tests.conftest import NO_XLA
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
 
@@ -19,7 +20,7 @@ def _task(config):
 
 
 def _phases(config):
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   data = tf.Variable(_task(config).real_data(1))
   return trainer, recipes.build(config.recipe,
                                 recipes.Context(trainer, config, data))
@@ -56,7 +57,7 @@ def test_adversarial_phase_starts_with_beta_equal_to_pretrained_theta(
     tmp_path):
   """beta is built before pre-training; the first g-step must not use that."""
   config = tiny_synthetic_config(adversarial_epochs=1, rollout_update_rate=0.5)
-  experiment = experiment_lib.Experiment(config, _task(config), str(tmp_path))
+  experiment = tiny_experiment(config, _task(config), str(tmp_path))
   trainer = experiment.trainer
   adversarial = experiment.runner.phases[-1]
   seen = []
@@ -91,7 +92,7 @@ def test_a_new_recipe_is_one_function_and_one_registration(tmp_path,
                                     __doc__="d-only: trains D alone."))
   monkeypatch.setitem(recipes.RECIPES, "d-only", module)
   config = tiny_synthetic_config(recipe="d-only", pretrain_d_rounds=2)
-  experiment = experiment_lib.Experiment(config, _task(config), str(tmp_path))
+  experiment = tiny_experiment(config, _task(config), str(tmp_path))
   g_before = [w.numpy() for w in experiment.trainer.generator.weights]
   results = experiment.run()
   assert results["recipe"] == "d-only" and results["epochs"] == 0

@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 
 from experiments import report
-from seqgan_tf import experiment as experiment_lib
 from seqgan_tf import runner
+from tests.conftest import tiny_experiment
 from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
@@ -22,7 +22,7 @@ def _task(config):
 
 
 def _experiment(config, run_dir):
-  return experiment_lib.Experiment(config, _task(config), str(run_dir))
+  return tiny_experiment(config, _task(config), str(run_dir))
 
 
 class _Stop(Exception):

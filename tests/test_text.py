@@ -112,6 +112,8 @@ def test_any_corpus_trains_and_reports_bleu_and_nll_test(tmp_path):
                                   "it".split() + list(text.RESERVED))
   table = (save_dir / "smoke_results.md").read_text()
   assert "| seqgan | smoke_seqgan |" in table and "(paper)" not in table
+  assert "Written by `python -m experiments.run --task=text" in table
+  assert " at commit " in table and " cores, 20" in table  # CPU, date.
 
 
 def test_a_corpus_too_small_for_the_split_names_the_flags(tmp_path):

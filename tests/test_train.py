@@ -5,7 +5,8 @@ import tensorflow as tf
 
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import train
-from seqgan_tf import xla
+from seqgan_tf import runtime
+from tests.conftest import NO_XLA
 from tests.conftest import tiny_discriminator_config
 from tests.conftest import tiny_synthetic_config
 
@@ -18,7 +19,7 @@ def _oracle_data(config, count=64):
 
 def test_mle_epoch_loss_falls():
   config = tiny_synthetic_config()
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   data = _oracle_data(config)
   first = float(trainer.mle_epoch(data))
   for _ in range(10):
@@ -29,7 +30,7 @@ def test_mle_epoch_loss_falls():
 def test_the_run_seed_fixes_the_initial_generator():
   """--seed names G's initial weights: same seed, same G; another, another."""
   weights = lambda seed: [w.numpy() for w in train.Trainer(
-      tiny_synthetic_config(seed=seed)).generator.weights]
+      tiny_synthetic_config(seed=seed), NO_XLA).generator.weights]
   for same, again in zip(weights(88), weights(88)):
     np.testing.assert_array_equal(same, again)
   assert not any(np.allclose(a, b) for a, b in zip(weights(88), weights(89)))
@@ -40,7 +41,7 @@ def test_the_run_seed_fixes_the_initial_generator():
 def test_mle_loss_is_the_mean_token_nll():
   """The MLE loss of the authors' pretrain_loss: a mean, not a sum."""
   config = tiny_synthetic_config()
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   data = _oracle_data(config, 8)
   loss, _ = trainer.generator_gradients(data)
   log_probs = tf.nn.log_softmax(trainer.generator(data)).numpy()
@@ -48,11 +49,10 @@ def test_mle_loss_is_the_mean_token_nll():
   np.testing.assert_allclose(float(loss), -token_log_probs.mean(), rtol=1e-5)
 
 
-def test_xla_gives_the_same_losses_and_gradients(with_xla):
+def test_xla_gives_the_same_losses_and_gradients():
   config = tiny_synthetic_config()
-  compiled = train.Trainer(config)
-  xla.set_enabled(False)
-  plain = train.Trainer(config)  # Same seed: same weights.
+  compiled = train.Trainer(config, runtime.RuntimeConfig(xla=True))
+  plain = train.Trainer(config, NO_XLA)  # Same seed: same weights.
   tokens = plain.generate(8)
   rewards = tf.random.stateless_uniform(tokens.shape, [0, 1])
   for extra in ((), (rewards,)):  # MLE, then policy gradient.
@@ -67,7 +67,7 @@ def test_xla_gives_the_same_losses_and_gradients(with_xla):
 
 def test_policy_gradient_step_leaves_d_alone():
   config = tiny_synthetic_config()
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   d_before = [w.numpy() for w in trainer.discriminator.weights]
   g_before = [w.numpy() for w in trainer.generator.trainable_weights]
   g_step = trainer.policy_gradient_step(trainer.discriminator.rollout_scorer)
@@ -82,7 +82,7 @@ def test_policy_gradient_step_leaves_d_alone():
 def test_policy_gradient_follows_the_reward_it_is_given():
   """A reward for token 3 makes G emit more 3s: the reward is a parameter."""
   config = tiny_synthetic_config(rollout_num=2, batch_size=16)
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   likes_three = lambda samples: lambda tokens, t: tf.reduce_mean(
       tf.cast(tokens == 3, tf.float32), axis=1)
   g_step = trainer.policy_gradient_step(likes_three)
@@ -96,7 +96,7 @@ def test_policy_gradient_follows_the_reward_it_is_given():
 
 def test_generate_count():
   config = tiny_synthetic_config()
-  samples = train.Trainer(config).generate(37)
+  samples = train.Trainer(config, NO_XLA).generate(37)
   assert samples.shape == (37, config.generator.seq_len)
 
 
@@ -105,7 +105,7 @@ def test_discriminator_round_learns_real_from_generated():
   config = tiny_synthetic_config(
       batch_size=16,
       discriminator=tiny_discriminator_config(learning_rate=1e-2))
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   real = tf.fill([64, config.generator.seq_len], 3)  # G never emits only 3s.
   for _ in range(8):
     loss = trainer.train_discriminator(real, epochs=2)
@@ -117,7 +117,7 @@ def test_discriminator_round_learns_real_from_generated():
 
 def test_checkpoint_round_trip(tmp_path):
   config = tiny_synthetic_config()
-  trainer = train.Trainer(config)
+  trainer = train.Trainer(config, NO_XLA)
   trainer.mle_epoch(trainer.generate(32))  # Gives the optimiser some state.
   checkpoint = tf.train.Checkpoint(**trainer.checkpoint_items())
   path = checkpoint.save(str(tmp_path / "ckpt"))
@@ -130,7 +130,7 @@ def test_checkpoint_round_trip(tmp_path):
     np.testing.assert_array_equal(before, after.numpy())
   np.testing.assert_array_equal(next_samples, trainer.generate(8).numpy())
 
-  fresh = train.Trainer(tiny_synthetic_config(seed=123))
+  fresh = train.Trainer(tiny_synthetic_config(seed=123), NO_XLA)
   tf.train.Checkpoint(**fresh.checkpoint_items()).restore(path)
   for before, after in zip(saved, checkpoint_variables(fresh)):
     np.testing.assert_array_equal(before, after.numpy())

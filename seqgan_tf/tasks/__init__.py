@@ -13,6 +13,7 @@ a corpus of one's own, no code is needed: `--task=text --data_file=F` (or
 import dataclasses
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import runtime as runtime_lib
 from seqgan_tf.tasks.base import ResultsTable
 from seqgan_tf.tasks.base import Task
 from seqgan_tf.tasks.corpus import CorpusConfig
@@ -80,18 +81,21 @@ def get(name):
   return REGISTRY[name]
 
 
-def build(task_config, config):
+def build(task_config, config, runtime=None):
   """(the task, `config` with what the data decides), validated.
 
   Args:
     task_config: an `OracleConfig`, `CorpusConfig` or `MusicConfig`.
     config: the run's `SeqGANConfig`; a corpus replaces its vocabulary size
       (0 there: every token of the training split) and start token.
+    runtime: the `runtime.RuntimeConfig` (XLA for the NLL functions);
+      default: its defaults.
 
   Raises:
     ValueError: a config that does not validate, or data that does not fit
       it (`text.DataError` names the flag to change).
   """
-  task = _TASK_OF[type(task_config)].from_config(task_config, config)
+  task = _TASK_OF[type(task_config)].from_config(
+      task_config, config, runtime or runtime_lib.RuntimeConfig())
   config = config_lib.override(config, **task.config_overrides())
   return task, config.validate()

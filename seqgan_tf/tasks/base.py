@@ -40,10 +40,13 @@ class ResultsTable:
     runs: [(row name, run directory)]; runs without results.json are left
       out.
     note: a line printed above the table, or "".
+    provenance: a line printed below it: the command, commit, CPU and
+      date that wrote it (`provenance.line`), or "".
   """
   path: str
   runs: tuple
   note: str = ""
+  provenance: str = ""
 
 
 class Task:
@@ -66,8 +69,9 @@ class Task:
     return {}
 
   @classmethod
-  def from_config(cls, task_config, config):
-    """The task `task_config` describes, for a model of `config`."""
+  def from_config(cls, task_config, config, runtime):
+    """The task `task_config` describes, for a model of `config`, run as
+    `runtime` (a `runtime.RuntimeConfig`) says."""
     raise NotImplementedError
 
   def config_overrides(self):

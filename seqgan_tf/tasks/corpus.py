@@ -147,11 +147,12 @@ class CorpusTask(base.Task):
     description: the corpus and split, saved in config.json.
     paper_scores: {"mle" | "seqgan" | "real": {"bleu2": value, ...}}, the
       paper's numbers printed beside a results table's.
+    xla: compile the NLL-test functions with XLA.
   """
 
   def __init__(self, vocab, train, test, heldout, seq_len, bleu_orders,
                line_length=None, description=None, separator=" ",
-               report_unk=False, paper_scores=None):
+               report_unk=False, paper_scores=None, xla=True):
     self.vocab = vocab
     self.seq_len = seq_len
     self.bleu_orders = tuple(bleu_orders)
@@ -171,10 +172,11 @@ class CorpusTask(base.Task):
                              unk_rate_test=text.unk_rate(self._test))
                         if report_unk else {})
     self._nll_fns = {}
+    self._xla = xla
     self.description = dict(task="text", **(description or {}))
 
   @classmethod
-  def from_config(cls, task_config, config):
+  def from_config(cls, task_config, config, runtime):
     """Reads, splits and encodes the corpus `task_config` names."""
     task_config.validate()
     task, notes = load_text_task(
@@ -185,7 +187,8 @@ class CorpusTask(base.Task):
         line_length=task_config.line_length,
         separator=task_config.separator, lowercase=task_config.lowercase,
         rare=task_config.rare_words,
-        paper_scores=paper.SCORES.get(task_config.paper_scores))
+        paper_scores=paper.SCORES.get(task_config.paper_scores),
+        xla=runtime.xla)
     logging.info("Corpus: %s; skipped %d blank lines, %s %d overlong lines",
                  task.description, notes["blank_lines"], task_config.overlong,
                  notes["overlong_lines"])
@@ -214,8 +217,8 @@ class CorpusTask(base.Task):
   def evaluate(self, samples, generator, temperature=1.0):
     key = (id(generator), temperature)
     if key not in self._nll_fns:
-      self._nll_fns[key] = oracle_lib.make_nll_fn(generator,
-                                                  temperature=temperature)
+      self._nll_fns[key] = oracle_lib.make_nll_fn(
+          generator, temperature=temperature, xla=self._xla)
     metrics = self.bleu(self.vocab.decode(samples))
     metrics["nll_test"] = float(self._nll_fns[key](self._test))
     if self.report_unk:
@@ -282,6 +285,8 @@ class CorpusTask(base.Task):
       lines.append(f"| {name} | {run} | {' | '.join(cells)} |")
     if table.note:
       lines.insert(0, table.note + "\n")
+    if table.provenance:
+      lines += ["", table.provenance]
     files.write_atomic(table.path, "\n".join(lines) + "\n")
     logging.info("Results table %s:\n%s", table.path, "\n".join(lines))
 
@@ -293,7 +298,7 @@ TextTask = CorpusTask
 def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
                    heldout_size, split_seed, bleu_orders, line_length=None,
                    separator=" ", lowercase=False, rare="error",
-                   paper_scores=None):
+                   paper_scores=None, xla=True):
   """Reads, splits and encodes a corpus into a `CorpusTask`.
 
   Returns:
@@ -327,4 +332,4 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
   return CorpusTask(vocab, train, test, heldout, seq_len, bleu_orders,
                     line_length, description, separator,
                     report_unk=rare == "unk",
-                    paper_scores=paper_scores), notes
+                    paper_scores=paper_scores, xla=xla), notes

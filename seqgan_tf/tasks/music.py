@@ -78,7 +78,7 @@ class MusicTask(corpus.CorpusTask):
     self._test_tokens = self.vocab.decode(self._test)
 
   @classmethod
-  def from_config(cls, task_config, config):
+  def from_config(cls, task_config, config, runtime):
     if not task_config.data_file:
       raise text.DataError(
           f"--data_file is required for music: the Nottingham.zip archive "
@@ -90,7 +90,8 @@ class MusicTask(corpus.CorpusTask):
         task_config.heldout_size, task_config.split_seed,
         skip_bad=task_config.skip_bad_tunes,
         bleu_orders=task_config.bleu_orders,
-        paper_scores=paper.SCORES.get(task_config.paper_scores))
+        paper_scores=paper.SCORES.get(task_config.paper_scores),
+        xla=runtime.xla)
     if notes["skipped"]:
       logging.warning("--skip_bad_tunes: left out %d unreadable tunes: %s",
                       len(notes["skipped"]), ", ".join(notes["skipped"][:10]))
@@ -151,7 +152,7 @@ def write_final_midi(run_dir, count=MIDI_SAMPLES):
 
 def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
                     heldout_tunes, split_seed, skip_bad=False,
-                    bleu_orders=(4,), paper_scores=None):
+                    bleu_orders=(4,), paper_scores=None, xla=True):
   """Reads a zip of MIDI tunes into a `MusicTask`; whole tunes on one side.
 
   `skip_bad` leaves out tunes that cannot be read (see `music.read_tunes`).
@@ -189,5 +190,5 @@ def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
   short = sum(len(t) < seq_len for t in tunes.values())
   return MusicTask(vocab, train, test, heldout, seq_len,
                    bleu_orders=bleu_orders, description=description,
-                   paper_scores=paper_scores), dict(short_tunes=short,
+                   paper_scores=paper_scores, xla=xla), dict(short_tunes=short,
                                                     skipped=skipped)

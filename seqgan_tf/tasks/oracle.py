@@ -57,6 +57,7 @@ class OracleTask(base.Task):
     oracle_params: the oracle's 15 arrays (authors' layout).
     description: where the oracle came from, saved in config.json.
     test_size: held-out oracle samples for NLL-test, drawn from seed + 3.
+    xla: compile the NLL functions with XLA.
   """
 
   DEFAULT_TEST_SIZE = OracleConfig.test_size
@@ -65,9 +66,10 @@ class OracleTask(base.Task):
   best_metric = "nll_oracle"
 
   def __init__(self, config, oracle_params, description,
-               test_size=DEFAULT_TEST_SIZE):
+               test_size=DEFAULT_TEST_SIZE, xla=True):
     self.oracle = oracle_lib.build(config.generator, oracle_params)
-    self._nll_oracle = oracle_lib.make_nll_fn(self.oracle)
+    self._xla = xla
+    self._nll_oracle = oracle_lib.make_nll_fn(self.oracle, xla=xla)
     self.num_real = config.num_samples
     self.test_size = test_size
     self._test_seed = config.seed + 3
@@ -77,7 +79,7 @@ class OracleTask(base.Task):
     self.description = dict(task="oracle", test_size=test_size, **description)
 
   @classmethod
-  def from_config(cls, task_config, config):
+  def from_config(cls, task_config, config, runtime):
     """The oracle `task_config` names, of G's architecture in `config`."""
     config.validate()
     task_config.validate()
@@ -92,10 +94,11 @@ class OracleTask(base.Task):
                                         task_config.oracle_stddev)
       description = dict(oracle="random", oracle_seed=task_config.oracle_seed,
                          oracle_stddev=task_config.oracle_stddev)
-      return cls(config, params, description, task_config.test_size)
+      return cls(config, params, description, task_config.test_size,
+                 runtime.xla)
     params = oracle_lib.load_params(path)  # Says which flag, if it is missing.
     return cls(config, params, cls.file_description(download.sha256_of(path)),
-               task_config.test_size)
+               task_config.test_size, runtime.xla)
 
   @staticmethod
   def file_description(sha256):
@@ -119,8 +122,8 @@ class OracleTask(base.Task):
           self.test_size, tf.random.Generator.from_seed(self._test_seed))
     key = (id(generator), temperature)
     if key not in self._nll_fns:
-      self._nll_fns[key] = oracle_lib.make_nll_fn(generator,
-                                                  temperature=temperature)
+      self._nll_fns[key] = oracle_lib.make_nll_fn(
+          generator, temperature=temperature, xla=self._xla)
     return {"nll_oracle": float(self._nll_oracle(samples)),
             "nll_test": float(self._nll_fns[key](self._test))}
 
