@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from seqgan_tf import precision
+
 
 class Discriminator(keras.Model):
   """Scores token sequences: class 1 is "real", class 0 "generated".
@@ -23,7 +25,7 @@ class Discriminator(keras.Model):
         name="embedding")
     # bf16: convolutions and highway compute in bfloat16 on float32
     # variables; the output layer, its softmax and the loss stay float32.
-    policy = "mixed_bfloat16" if config.precision == "bf16" else "float32"
+    policy = precision.policy(config.precision)
     self.convolutions = [
         keras.layers.Conv1D(
             count, width, activation="relu", dtype=policy,

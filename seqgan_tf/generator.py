@@ -10,6 +10,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from seqgan_tf import precision
+
 
 def _static_length(tokens):
   length = tokens.shape[1]
@@ -113,8 +115,8 @@ class Generator(keras.Model):
                                          initializer=init, name="output_kernel")
     self.output_bias = self.add_weight(shape=(vocab,), initializer=init,
                                        name="output_bias")
-    self._matmul_dtype = (tf.bfloat16 if config.precision == "bf16" else
-                          tf.float32)
+    self._matmul_dtype = tf.as_dtype(
+        precision.policy(config.precision).compute_dtype)
 
   def _matmul(self, x, kernel):
     """x @ kernel in the matmul precision; float32 [.., N] out."""
