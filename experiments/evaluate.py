@@ -9,6 +9,9 @@ r"""Scores a file of token sequences: NLL-oracle, or BLEU-n against references.
   python -m experiments.evaluate --bleu=2 --references=test.txt --samples=FILE
   python -m experiments.evaluate --bleu=3 --bleu_rule=nltk2016 \
       --references=real.txt --samples=FILE      # the authors' PG-BLEU score
+  python -m experiments.evaluate --ms_jaccard=4 --references=test.txt \
+      --samples=FILE
+  python -m experiments.evaluate --distinct=2 --samples=FILE
 
 For NLL-oracle the file holds one sequence per line, token ids separated by
 spaces, all of the oracle's length, so samples from any implementation can be
@@ -17,7 +20,8 @@ line, tokens separated by whitespace; the score is Texygen's: nltk's
 sentence_bleu (uniform weights, smoothing method1) of every sample against all
 references, averaged; --bleu_rule=nltk2016 scores as nltk <= 3.2.1 did without
 smoothing (the reward of the authors' PG-BLEU), --bleu_rule=nltk as nltk does
-today without smoothing.
+today without smoothing. --ms_jaccard=N and --distinct=N are those of
+`seqgan_tf.diversity` (definitions there and in the README).
 """
 
 import re
@@ -30,6 +34,7 @@ import tensorflow as tf
 from experiments import cli
 from seqgan_tf import bleu
 from seqgan_tf import config as config_lib
+from seqgan_tf import diversity
 from seqgan_tf import oracle as oracle_lib
 
 _G = config_lib.GeneratorConfig()
@@ -37,7 +42,12 @@ _G = config_lib.GeneratorConfig()
 flags.DEFINE_string("samples", None, "File of sequences to score.")
 flags.DEFINE_integer("bleu", None, "Print BLEU-n against --references instead "
                      "of NLL-oracle.")
-flags.DEFINE_string("references", None, "Reference sequences for --bleu.")
+flags.DEFINE_string("references", None, "Reference sequences for --bleu and "
+                    "--ms_jaccard.")
+flags.DEFINE_integer("ms_jaccard", None, "Print MS-Jaccard-n of --samples "
+                     "against --references instead of NLL-oracle.")
+flags.DEFINE_integer("distinct", None, "Print distinct-n of --samples (the "
+                     "share of distinct n-grams) instead of NLL-oracle.")
 flags.DEFINE_enum("bleu_rule", "method1", list(bleu.RULES),
                   "How --bleu counts an n-gram order without a match: "
                   "method1, Texygen's (nltk's smoothing method1); nltk, "
@@ -114,6 +124,21 @@ def main(argv):
   try:
     if not FLAGS.samples:
       raise ValueError("--samples is required: a file of token sequences")
+    samples = lambda: [line.split()
+                       for line in read_lines(FLAGS.samples, "samples")]
+    if FLAGS.distinct is not None:
+      print(f"distinct-{FLAGS.distinct} "
+            f"{diversity.distinct(samples(), FLAGS.distinct):.4f}")
+      return
+    if FLAGS.ms_jaccard is not None:
+      if not FLAGS.references:
+        raise ValueError("--ms_jaccard needs --references=FILE, the real "
+                         "sequences")
+      references = [line.split()
+                    for line in read_lines(FLAGS.references, "references")]
+      score = diversity.ms_jaccard(samples(), references, FLAGS.ms_jaccard)
+      print(f"MS-Jaccard-{FLAGS.ms_jaccard} {score:.4f}")
+      return
     if FLAGS.bleu is not None and not 1 <= FLAGS.bleu <= MAX_BLEU_ORDER:
       raise ValueError(f"--bleu={FLAGS.bleu}: must be in [1, {MAX_BLEU_ORDER}]")
     if FLAGS.bleu is not None:
