@@ -12,6 +12,7 @@ r"""Scores a file of token sequences: NLL-oracle, or BLEU-n against references.
   python -m experiments.evaluate --ms_jaccard=4 --references=test.txt \
       --samples=FILE
   python -m experiments.evaluate --distinct=2 --samples=FILE
+  python -m experiments.evaluate --self_bleu=3 --samples=FILE
 
 For NLL-oracle the file holds one sequence per line, token ids separated by
 spaces, all of the oracle's length, so samples from any implementation can be
@@ -46,6 +47,13 @@ flags.DEFINE_string("references", None, "Reference sequences for --bleu and "
                     "--ms_jaccard.")
 flags.DEFINE_integer("ms_jaccard", None, "Print MS-Jaccard-n of --samples "
                      "against --references instead of NLL-oracle.")
+flags.DEFINE_integer("self_bleu", None, "Print Self-BLEU-n of --samples "
+                     "(each chosen sample against all the others) instead of "
+                     "NLL-oracle.")
+flags.DEFINE_integer("self_bleu_hypotheses", 1000, "Samples scored for "
+                     "--self_bleu, a seeded choice (--self_bleu_seed); all of "
+                     "them when the file holds no more.")
+flags.DEFINE_integer("self_bleu_seed", 0, "Seed of the --self_bleu choice.")
 flags.DEFINE_integer("distinct", None, "Print distinct-n of --samples (the "
                      "share of distinct n-grams) instead of NLL-oracle.")
 flags.DEFINE_enum("bleu_rule", "method1", list(bleu.RULES),
@@ -126,6 +134,17 @@ def main(argv):
       raise ValueError("--samples is required: a file of token sequences")
     samples = lambda: [line.split()
                        for line in read_lines(FLAGS.samples, "samples")]
+    if FLAGS.self_bleu is not None:
+      if not 1 <= FLAGS.self_bleu <= MAX_BLEU_ORDER:
+        raise ValueError(f"--self_bleu={FLAGS.self_bleu}: must be in [1, "
+                         f"{MAX_BLEU_ORDER}]")
+      if FLAGS.self_bleu_hypotheses < 1:
+        raise ValueError(f"--self_bleu_hypotheses="
+                         f"{FLAGS.self_bleu_hypotheses}: must be >= 1")
+      score = bleu.SelfBleu(samples(), FLAGS.self_bleu).average(
+          FLAGS.self_bleu, FLAGS.self_bleu_hypotheses, FLAGS.self_bleu_seed)
+      print(f"Self-BLEU-{FLAGS.self_bleu} {score:.4f}")
+      return
     if FLAGS.distinct is not None:
       print(f"distinct-{FLAGS.distinct} "
             f"{diversity.distinct(samples(), FLAGS.distinct):.4f}")

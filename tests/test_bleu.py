@@ -116,3 +116,39 @@ def test_nltk2016_rule_is_zero_only_without_a_matching_unigram():
   assert scorer.sentence_bleu(list("axyz"), 3, rule="nltk2016") == (
       pytest.approx(0.25 ** (1 / 3), abs=1e-12))
   assert scorer.sentence_bleu(list("axyz"), 3, rule="nltk") == 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_self_bleu_scores_each_against_all_the_others_as_nltk(seed):
+  rng = random.Random(seed)
+  vocab = rng.choice([3, 6, 20])
+  sequences = _random_corpus(rng, rng.randint(2, 25), vocab, 1, 10)
+  sequences += sequences[:2]  # Duplicates: another sample, so a reference.
+  self_bleu = bleu.SelfBleu(sequences, max_n=4)
+  for n in range(1, 5):
+    for i, hypothesis in enumerate(sequences):
+      others = sequences[:i] + sequences[i + 1:]
+      assert self_bleu.score(i, n) == pytest.approx(
+          _nltk(others, hypothesis, n), abs=1e-9)
+
+
+def test_self_bleu_never_scores_a_sequence_against_itself():
+  sequences = [["a", "b", "c", "d"], ["x", "y", "z", "w"]]
+  # Against itself each would score 1; against the other, nothing matches.
+  assert bleu.SelfBleu(sequences, 2).average(2) == 0.0
+  assert bleu.SelfBleu(sequences + sequences[:1], 2).score(0, 2) == (
+      pytest.approx(1.0))
+
+
+def test_self_bleu_averages_a_seeded_choice_of_hypotheses():
+  rng = random.Random(0)
+  sequences = _random_corpus(rng, 50, 6, 3, 8)
+  self_bleu = bleu.SelfBleu(sequences, 3)
+  every = sum(self_bleu.score(i, 3) for i in range(50)) / 50
+  assert self_bleu.average(3, hypotheses=100) == pytest.approx(every)
+  assert self_bleu.average(3, hypotheses=10, seed=1) == (
+      self_bleu.average(3, hypotheses=10, seed=1))
+  assert self_bleu.average(3, hypotheses=10, seed=1) != (
+      self_bleu.average(3, hypotheses=10, seed=2))
+  with pytest.raises(ValueError, match="at least two sequences"):
+    bleu.SelfBleu(sequences[:1], 2)

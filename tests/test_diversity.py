@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from seqgan_tf import bleu
 from seqgan_tf import diversity
 from tests.conftest import run_module
 
@@ -74,7 +75,7 @@ def test_what_cannot_be_scored_is_refused(call, message):
     call()
 
 
-def test_evaluate_prints_both_for_any_files(tmp_path):
+def test_evaluate_prints_them_for_any_files(tmp_path):
   samples, references = tmp_path / "s.txt", tmp_path / "r.txt"
   samples.write_text("a b c\nb c d\n")
   references.write_text("a b c\n")
@@ -84,6 +85,12 @@ def test_evaluate_prints_both_for_any_files(tmp_path):
   # J1 = 2.5 / 3.5, J2 = 1.5 / 2.5, their geometric mean.
   assert result.stdout.strip() == (
       f"MS-Jaccard-2 {math.sqrt(2.5 / 3.5 * 1.5 / 2.5):.4f}")
+  self_bleu = run_module("experiments.evaluate", "--self_bleu=2",
+                         f"--samples={samples}")
+  assert self_bleu.returncode == 0, self_bleu.stderr[-2000:]
+  sequences = [line.split() for line in samples.read_text().splitlines()]
+  assert self_bleu.stdout.strip() == (
+      f"Self-BLEU-2 {bleu.SelfBleu(sequences, 2).average(2):.4f}")
   refused = run_module("experiments.evaluate", "--ms_jaccard=2",
                        f"--samples={samples}")
   assert refused.returncode == 2 and "--ms_jaccard needs --references" in (
