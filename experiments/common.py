@@ -51,12 +51,13 @@ def define_setting_flags(choices=None):
   choices = choices or {}
   model = {**config_lib.flag_fields(),
            **config_lib.flag_fields(runtime_lib.RuntimeConfig)}
+  settings = {task: presets.settings(task) for task in tasks.names()}
   for name, field in setting_fields().items():
     if name in model:
       _define(field, field.default, field.help, choices.get(name))
       continue
     defaults = {task: getattr(tasks.get(task).config, name)
-                for task in tasks.names() if name in presets.settings(task)}
+                for task in tasks.names() if name in settings[task]}
     if len(set(map(repr, defaults.values()))) == 1:  # One default for all.
       _define(field, next(iter(defaults.values())), field.help, field.choices)
       continue

@@ -14,7 +14,7 @@ forms only, and reads older ones through this module.
 """
 
 from seqgan_tf import config as config_lib
-from seqgan_tf import oracle as oracle_lib
+from seqgan_tf.tasks import oracle as oracle_task
 
 # Keys of the config renamed since run directories were first written.
 RENAMED = {"mode": "recipe"}
@@ -64,10 +64,8 @@ def task_description(description):
   if description.get("task") != "oracle":
     return description
   if "oracle_params" in description:  # Named the file's path, not content.
-    sha256 = description["sha256"]
-    description = dict(
-        task="oracle", sha256=sha256,
-        oracle="paper" if sha256 == oracle_lib.PAPER_ORACLE_SHA256 else "file")
+    description = dict(task="oracle", **oracle_task.OracleTask.file_description(
+        description["sha256"]))
   return dict(dict(test_size=_ORACLE_TEST_SIZE), **description)
 
 
