@@ -29,8 +29,8 @@ TASK ?= oracle
 RECIPE ?=
 RECIPES = $(or $(RECIPE),$(if $(filter text,$(TASK)),mle seqgan,seqgan))
 DATA ?=
-TASK_DATA = $(if $(filter poems,$(TASK)),$(POEMS),$(if $(filter obama,$(TASK)),$(OBAMA),$(if $(filter music,$(TASK)),$(MUSIC),$(if $(filter oracle,$(TASK)),$(ORACLE),))))
-DATA_FLAGS = $(if $(DATA),--data_file=$(DATA),$(TASK_DATA))
+data_of = $(if $(filter poems,$(1)),$(POEMS),$(if $(filter obama,$(1)),$(OBAMA),$(if $(filter music,$(1)),$(MUSIC),$(if $(filter oracle table1 figure3,$(1)),$(ORACLE),))))
+DATA_FLAGS = $(if $(DATA),--data_file=$(DATA),$(call data_of,$(TASK)))
 
 # make table1 / make figure3: the paper's comparisons on the oracle, SEEDS
 # seeds each (experiments/study.py); PRESET defaults to paper here too.
@@ -39,7 +39,7 @@ SEEDS ?= 88,89,90
 # paper_era (the code that made Table 1; see README, Table 1).
 PROTOCOL ?= released
 
-.PHONY: install run table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
+.PHONY: install run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ run: install
 	for recipe in $(RECIPES); do \
 	  $(PY) -m experiments.run --task=$(TASK) --recipe=$$recipe --preset=$(PRESET) $(DATA_FLAGS) $(FLAGS) || exit 1; \
 	done
+
+# make study STUDY=table1|figure3|poems|obama|music|text: one study of
+# experiments/study.py, SEEDS seeds; a corpus study compares MLE and SeqGAN
+# over sampling temperatures (quality against diversity).
+STUDY ?= table1
+STUDY_DATA = $(if $(DATA),--data_file=$(DATA),$(call data_of,$(STUDY)))
+
+study: install
+	$(PY) -m experiments.study --study=$(STUDY) --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(STUDY_DATA) $(FLAGS)
 
 table1: install
 	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)

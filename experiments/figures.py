@@ -9,7 +9,10 @@ runs of `make table1`, and its MLE and SeqGAN curves alone from `make
 synthetic`; Figure 3 (SeqGAN under four g-steps/d-steps/k
 schedules) from `make figure3`; the poems' BLEU-2, the speeches' BLEU-3/4
 and the melodies' BLEU-4 and MSE by epoch from `make poetry`, `make obama`
-and `make music`. Each curve is the mean over
+and `make music`; quality against diversity (BLEU-n against Self-BLEU-n and
+against NLL-test, one point per sampling temperature, the held-out real data
+as a star) from a corpus study (`make study STUDY=poems`). Each curve is the
+mean over
 seeds, with the seeds' range shaded; the dashed line is the end of
 pre-training; a star marks the paper's final value (on the paper's oracle
 only) and a dot this run's final evaluation (on --final_eval_samples).
@@ -32,8 +35,9 @@ import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
 import numpy as np  # pylint: disable=g-import-not-at-top
 
 from experiments import cli  # pylint: disable=g-import-not-at-top
-from seqgan_tf import paper
 from experiments import report
+from seqgan_tf import paper
+from seqgan_tf import summaries
 
 PRESETS = ["paper", "cpu", "smoke"]
 
@@ -53,6 +57,9 @@ flags.DEFINE_string("obama_dir", "save/obama", "Where `make obama` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
 flags.DEFINE_string("music_dir", "save/music", "Where `make music` put its "
                     "<preset>_mle and <preset>_seqgan runs.")
+flags.DEFINE_string("study_dir", "save", "Where the corpus studies put their "
+                    "runs: <study_dir>/<task>_<preset>/ (experiments.study "
+                    "--study=poems|obama|music|text).")
 flags.DEFINE_string("out_dir", "save/figures", "Where the images go.")
 flags.DEFINE_list("formats", ["png", "svg"], "Image formats to write.")
 FLAGS = flags.FLAGS
@@ -245,10 +252,84 @@ def corpus_figure(task, run_parent, preset):
   return figure
 
 
+def _sweep_means(run_dirs):
+  """{temperature: {metric: mean over the runs}} of the runs' sweeps."""
+  rows = {}
+  for run_dir in run_dirs:
+    results = _read_json(os.path.join(run_dir, "results.json")) or {}
+    for row in results.get("temperature_sweep", []):
+      rows.setdefault(row["temperature"], []).append(row)
+  return {t: {m: float(np.mean([r[m] for r in sweep]))
+              for m in sweep[0] if m != "temperature"
+              and all(m in r for r in sweep)}
+          for t, sweep in sorted(rows.items())}
+
+
+QUALITY_TITLES = dict(poems="Chinese poems", obama="Obama speeches",
+                      music="Nottingham music", text="Text corpus")
+
+
+def tradeoff_figure(task, study_dir):
+  """Quality against diversity of a corpus study's methods; None if none.
+
+  One panel per BLEU order n, BLEU-n against Self-BLEU-n, and one of the
+  first order against NLL-test: each method's temperature sweep as a line
+  (T marked beside its points, T = 1 larger), the held-out real data as a
+  star. A method beyond MLE's line has a quality MLE reaches at no
+  temperature for that diversity.
+  """
+  runs = _runs_by_name(study_dir, r"([a-z0-9]+)")
+  runs.pop("pretrain", None)
+  sweeps = {m: _sweep_means(dirs) for m, dirs in runs.items()}
+  sweeps = {m: sweep for m, sweep in sweeps.items() if len(sweep) > 1}
+  if not sweeps:
+    return None
+  any_sweep = next(iter(sweeps.values()))
+  orders = sorted(int(m[len("bleu"):]) for m in next(iter(any_sweep.values()))
+                  if re.fullmatch(r"bleu\d+", m))
+  real = _read_json(os.path.join(runs[next(iter(sweeps))][0], "results.json"))
+  panels = [(f"self_bleu{n}", f"bleu{n}") for n in orders]
+  panels.append(("nll_test", f"bleu{orders[0]}"))
+  figure, grid = plt.subplots(1, len(panels), squeeze=False,
+                              figsize=(5.2 * len(panels), 4.4))
+  for axes, (x_metric, y_metric) in zip(grid[0], panels):
+    for method, sweep in sweeps.items():
+      colour = COLOURS.get(method, "tab:grey")
+      xs = [row[x_metric] for row in sweep.values()]
+      ys = [row[y_metric] for row in sweep.values()]
+      axes.plot(xs, ys, "-o", color=colour, ms=3, lw=1.2,
+                label=FIGURE2_METHODS.get(method, method))
+      for temperature, x, y in zip(sweep, xs, ys):
+        if temperature == 1.0:
+          axes.plot([x], [y], "o", color=colour, ms=8)
+        axes.annotate(f"{temperature:g}", (x, y), fontsize=6,
+                      xytext=(3, 3), textcoords="offset points")
+    if real and f"real_{x_metric}" in real:
+      axes.plot([real[f"real_{x_metric}"]], [real[f"real_{y_metric}"]], "*",
+                color="black", ms=12, label="held-out real data")
+    x_name, y_name = (summaries.metric_name(m)[0] for m in (x_metric,
+                                                            y_metric))
+    axes.set_xlabel(x_name + (" (lower: more diverse)"
+                              if x_metric.startswith("self") else ""))
+    axes.set_ylabel(y_name)
+    axes.set_title(f"{QUALITY_TITLES.get(task, task)}: {y_name} against "
+                   f"{x_name}", fontsize=10)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+  _note(figure, f"{study_dir}: each line a method's temperature sweep (T "
+        "beside each point, T = 1 larger), mean over seeds; star: held-out "
+        "real data")
+  return figure
+
+
 def render(out_dir, formats, table1_dir=None, figure3_dir=None,
            poems_dir=None, preset="cpu", obama_dir=None, music_dir=None,
-           synthetic_dir=None):
+           synthetic_dir=None, study_dir=None):
   """Draws every figure whose runs exist; returns the files written."""
+  tradeoffs = {
+      f"{task}_quality": tradeoff_figure(
+          task, os.path.join(study_dir, f"{task}_{preset}"))
+      for task in QUALITY_TITLES} if study_dir else {}
   figures = dict(
       figure2=figure2(table1_dir) if table1_dir else None,
       synthetic=(corpus_figure("synthetic", synthetic_dir, preset)
@@ -259,7 +340,7 @@ def render(out_dir, formats, table1_dir=None, figure3_dir=None,
       obama_bleu=(corpus_figure("obama", obama_dir, preset) if obama_dir
                   else None),
       music=(corpus_figure("music", music_dir, preset) if music_dir
-             else None))
+             else None), **tradeoffs)
   written = []
   for name, figure in figures.items():
     if figure is None:
@@ -286,7 +367,8 @@ def main(argv):
           FLAGS.out_dir, FLAGS.formats,
           FLAGS.table1_dir or f"save/table1_{preset}",
           FLAGS.figure3_dir or f"save/figure3_{preset}", FLAGS.poems_dir,
-          preset, FLAGS.obama_dir, FLAGS.music_dir, FLAGS.synthetic_dir)
+          preset, FLAGS.obama_dir, FLAGS.music_dir, FLAGS.synthetic_dir,
+          FLAGS.study_dir)
     except ValueError as e:
       cli.fail(str(e))
   if not written:
@@ -294,7 +376,7 @@ def main(argv):
     looked = [FLAGS.table1_dir or "save/table1_<preset>",
               FLAGS.figure3_dir or "save/figure3_<preset>",
               FLAGS.synthetic_dir, FLAGS.poems_dir, FLAGS.obama_dir,
-              FLAGS.music_dir]
+              FLAGS.music_dir, f"{FLAGS.study_dir}/<task>_<preset>"]
     cli.fail(f"no runs to draw for {presets} in {', '.join(looked)}: run make "
              "synthetic, table1, figure3, poetry, obama or music first")
   for path in written:

@@ -14,7 +14,8 @@
   all n-grams of the samples.
 
 Sequences are lists of tokens (any hashable values); both metrics are
-exact, computed with counters.
+exact, computed with counters. `curve_margin` reads a quality-against-
+diversity curve (a temperature sweep) at another model's point.
 """
 
 import collections
@@ -37,6 +38,56 @@ def _check(sequences, n, name):
     raise ValueError(f"{name}: no sequences to score")
 
 
+class MsJaccard:
+  """MS-Jaccard-n of sample sets against one fixed set of references.
+
+  The references' k-gram frequencies are counted once, so scoring every
+  evaluation's samples against the same test set costs only the samples'.
+
+  Args:
+    references: the real sequences (token lists); at least one.
+    max_n: the largest order that will be asked for.
+  """
+
+  def __init__(self, references, max_n):
+    _check(references, max_n, "MS-Jaccard")
+    self.max_n = max_n
+    self._theirs = [None] + [_frequencies(references, order)
+                             for order in range(1, max_n + 1)]
+
+  def score(self, samples, n):
+    """MS-Jaccard-n of `samples` (token lists).
+
+    Raises:
+      ValueError: an order outside 1..max_n, or no samples.
+    """
+    _check(samples, n, "MS-Jaccard")
+    if n > self.max_n:
+      raise ValueError(f"MS-Jaccard-{n}: this scorer was built for orders "
+                       f"1..{self.max_n}")
+    scores = []
+    for order in range(1, n + 1):
+      ours, theirs = _frequencies(samples, order), self._theirs[order]
+      smallest = largest = 0.0
+      for gram in ours.keys() | theirs.keys():
+        p, q = ours.get(gram, 0.0), theirs.get(gram, 0.0)
+        smallest += min(p, q)
+        largest += max(p, q)
+      if largest == 0:  # Neither set has a k-gram (all shorter than k).
+        raise ValueError(f"MS-Jaccard-{n}: no sequence is {order} tokens "
+                         f"long; give an order below {order}")
+      scores.append(smallest / largest)
+    if min(scores) == 0:
+      return 0.0
+    return math.exp(math.fsum(math.log(s) for s in scores) / n)
+
+
+def _frequencies(sequences, n):
+  """{n-gram: its count / the number of sequences}."""
+  return {gram: count / len(sequences)
+          for gram, count in ngram_counts(sequences, n).items()}
+
+
 def ms_jaccard(samples, references, n):
   """MS-Jaccard-n of `samples` against `references` (both token lists).
 
@@ -44,24 +95,7 @@ def ms_jaccard(samples, references, n):
     ValueError: an order below 1, or an empty set.
   """
   _check(samples, n, "MS-Jaccard")
-  _check(references, n, "MS-Jaccard")
-  scores = []
-  for order in range(1, n + 1):
-    ours = ngram_counts(samples, order)
-    theirs = ngram_counts(references, order)
-    smallest = largest = 0.0
-    for gram in ours.keys() | theirs.keys():
-      p = ours[gram] / len(samples)
-      q = theirs[gram] / len(references)
-      smallest += min(p, q)
-      largest += max(p, q)
-    if largest == 0:  # Neither set has a k-gram (all shorter than k).
-      raise ValueError(f"MS-Jaccard-{n}: no sequence is {order} tokens long; "
-                       f"give an order below {order}")
-    scores.append(smallest / largest)
-  if min(scores) == 0:
-    return 0.0
-  return math.exp(math.fsum(math.log(s) for s in scores) / n)
+  return MsJaccard(references, n).score(samples, n)
 
 
 def distinct(samples, n):
@@ -77,3 +111,29 @@ def distinct(samples, n):
     raise ValueError(f"distinct-{n}: no sample is {n} tokens long; give a "
                      "lower order")
   return len(counts) / total
+
+
+def curve_margin(curve, point):
+  """How far `point` lies above a quality-against-diversity `curve`.
+
+  Args:
+    curve: [(diversity, quality)] of one model, e.g. (Self-BLEU, BLEU) at
+      each sampling temperature of its sweep; two points or more.
+    point: (diversity, quality) of another model.
+
+  Returns:
+    quality of `point` minus the curve's, linearly interpolated at the
+    point's diversity: > 0 where the point lies beyond the curve (better
+    quality at the same diversity). None when the point's diversity is
+    outside the curve's range (the sweep does not reach it).
+  """
+  curve = sorted(curve)
+  if len(curve) < 2:
+    raise ValueError("a curve needs two points or more")
+  x, y = point
+  if not curve[0][0] <= x <= curve[-1][0]:
+    return None
+  for (x0, y0), (x1, y1) in zip(curve, curve[1:]):
+    if x0 <= x <= x1:
+      at = y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+      return y - at

@@ -45,6 +45,15 @@ _METRICS = {
                   "held-out real sequences (lower is better)"),
     r"bleu(\d+)": ("BLEU-{0}", "mean sentence BLEU-{0} of G's samples "
                    "against the test split (higher is better)"),
+    r"self_bleu(\d+)": ("Self-BLEU-{0}", "mean sentence BLEU-{0} of each of "
+                        "G's samples against all the others (the first "
+                        "spread_samples of the evaluation, results.json; "
+                        "lower is more diverse)"),
+    r"ms_jaccard(\d+)": ("MS-Jaccard-{0}", "geometric mean over k = 1..{0} of "
+                         "the Jaccard similarity of the k-gram frequencies of "
+                         "G's samples (the first spread_samples) and of the "
+                         "test split (higher is closer in quality and "
+                         "diversity at once)"),
     r"mse": ("MSE", "pitch MSE (semitones squared) of G's melodies to the "
              "closest test window, step by step (lower is closer to real "
              "tunes)"),
@@ -81,7 +90,8 @@ _VALUES = {
 # declaration of one run only (any), so each run declares every task's
 # headline metrics and every setting; a run leaves the others' blank.
 HEADLINE_METRICS = ("nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4",
-                    "mse")
+                    "self_bleu2", "self_bleu3", "self_bleu4", "ms_jaccard2",
+                    "ms_jaccard3", "ms_jaccard4", "mse")
 # What a reader filters by besides the config. Capitalised, these sort
 # before the config's fields, and the hparams dashboard shows the first
 # ones: which task, method, preset, seed and data (`data_label`).

@@ -94,8 +94,10 @@ def test_hparams_name_the_run_and_declare_the_headline_metrics(oracle_run):
   declared = hparams_metadata.parse_experiment_plugin_data(
       content[hparams_metadata.EXPERIMENT_TAG])
   metrics = [m.name.tag for m in declared.metric_infos]
-  assert metrics == ["final/nll_oracle", "final/nll_test", "final/bleu2",
-                     "final/bleu3", "final/bleu4", "final/mse"]
+  assert metrics == ["final/" + name for name in (
+      "nll_oracle", "nll_test", "bleu2", "bleu3", "bleu4", "self_bleu2",
+      "self_bleu3", "self_bleu4", "ms_jaccard2", "ms_jaccard3", "ms_jaccard4",
+      "mse")]
   names = {h.name for h in declared.hparam_infos}
   assert set(start.hparams) <= names
   assert {"Task", "Preset", "Seed", "Data", "data.data_file",

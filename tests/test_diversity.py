@@ -95,3 +95,25 @@ def test_evaluate_prints_them_for_any_files(tmp_path):
                        f"--samples={samples}")
   assert refused.returncode == 2 and "--ms_jaccard needs --references" in (
       refused.stderr)
+
+
+def test_curve_margin_reads_the_curve_at_the_points_diversity():
+  # MLE at three temperatures: (Self-BLEU, BLEU); lower T, both higher.
+  curve = [(0.9, 0.8), (0.5, 0.6), (0.7, 0.7)]
+  assert diversity.curve_margin(curve, (0.6, 0.70)) == pytest.approx(0.05)
+  assert diversity.curve_margin(curve, (0.8, 0.70)) == pytest.approx(-0.05)
+  assert diversity.curve_margin(curve, (0.9, 0.8)) == pytest.approx(0.0)
+  assert diversity.curve_margin(curve, (0.3, 0.9)) is None  # Out of reach.
+  with pytest.raises(ValueError, match="two points"):
+    diversity.curve_margin(curve[:1], (0.5, 0.5))
+
+
+def test_ms_jaccard_scorer_equals_the_function():
+  real = _split("a b c a", "b c d", "a a b")
+  samples = _split("a b", "c d d", "b c a")
+  scorer = diversity.MsJaccard(real, 3)
+  for n in (1, 2, 3):
+    assert scorer.score(samples, n) == pytest.approx(
+        diversity.ms_jaccard(samples, real, n))
+  with pytest.raises(ValueError, match="built for orders 1..3"):
+    scorer.score(samples, 4)

@@ -1,5 +1,6 @@
 """experiments.figures: the paper's figures drawn from tiny runs."""
 
+import json
 import os
 
 import numpy as np
@@ -99,3 +100,39 @@ def test_paper_values_are_marked_only_on_the_paper_oracle(tmp_path):
   _oracle_run(str(tmp_path / "seqgan_g1_d5_k3_s1"), d_steps=5, k_epochs=3)
   [axes] = [a for a in figures.figure3(str(tmp_path)).axes if not a.texts]
   assert not [l for l in axes.get_lines() if l.get_marker() == "*"]
+
+
+def _study_run(run_dir, sweep, **real):
+  os.makedirs(run_dir)
+  with open(os.path.join(run_dir, "config.json"), "w") as f:
+    json.dump(dict(config={}, task={}), f)
+  rows = [dict(temperature=t, bleu2=b, self_bleu2=s, nll_test=n)
+          for t, (b, s, n) in sweep.items()]
+  with open(os.path.join(run_dir, "results.json"), "w") as f:
+    json.dump(dict(temperature_sweep=rows, **real), f)
+
+
+def test_quality_figure_draws_each_sweep_and_the_real_data(tmp_path):
+  study = tmp_path / "poems_cpu"
+  real = dict(real_bleu2=0.7, real_self_bleu2=0.3)
+  _study_run(str(study / "mle_s1"), {0.8: (0.6, 0.5, 5.0), 1.0: (0.5, 0.4, 4.9)},
+             **real)
+  _study_run(str(study / "mle_s2"), {0.8: (0.4, 0.3, 5.2), 1.0: (0.3, 0.2, 5.1)},
+             **real)
+  _study_run(str(study / "seqgan_s1"), {0.8: (0.7, 0.6, 5.3),
+                                        1.0: (0.6, 0.5, 5.2)}, **real)
+  _study_run(str(study / "pretrain_s1"), {0.8: (0.1, 0.1, 9.0),
+                                          1.0: (0.1, 0.1, 9.0)})
+  figure = figures.tradeoff_figure("poems", str(study))
+  diversity_panel, nll_panel = figure.axes
+  lines = {line.get_label(): line for line in diversity_panel.get_lines()}
+  assert set(lines) >= {"MLE", "SeqGAN", "held-out real data"}
+  assert "pretrain" not in {label.lower() for label in lines}
+  # Means over the two seeds, by temperature.
+  np.testing.assert_allclose(lines["MLE"].get_xdata(), [0.4, 0.3])
+  np.testing.assert_allclose(lines["MLE"].get_ydata(), [0.5, 0.4])
+  np.testing.assert_allclose(lines["held-out real data"].get_xdata(), [0.3])
+  assert nll_panel.get_xlabel() == "NLL-test"
+  written = figures.render(str(tmp_path / "out"), ["png"], preset="cpu",
+                           study_dir=str(tmp_path))
+  assert written == [str(tmp_path / "out" / "poems_quality_cpu.png")]

@@ -73,7 +73,8 @@ def test_split_keeps_whole_tunes_apart(tmp_path):
   assert task.description["train_tunes"] == 7 and task.description["task"] == (
       "music")
   assert (len(task.heldout), task.description["test"]) == (10, 15)  # 5/tune.
-  assert task.metric_names == ("bleu4", "nll_test", "mse")
+  assert task.metric_names == ("bleu4", "self_bleu4", "ms_jaccard4",
+                               "nll_test", "mse")
   scores = task.real_data_scores()
   assert 0 < scores["bleu4"] <= 1 and np.isfinite(scores["mse"])
 

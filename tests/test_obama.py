@@ -49,7 +49,9 @@ def test_references_see_the_vocabulary_and_poems_describe_as_before(tmp_path):
                                  bleu_orders=(3, 4), lowercase=True,
                                  rare="unk")
   assert any(text.UNK in ref for ref in task.heldout)  # Rare names mapped.
-  assert set(task.real_data_scores()) == {"bleu3", "bleu4"}
+  assert set(task.real_data_scores()) == {
+      f"{metric}{n}" for metric in ("bleu", "self_bleu", "ms_jaccard")
+      for n in (3, 4)}
   assert 0 < task.data_stats["unk_rate_test"] < 0.3
   assert task.description["rare"] == "unk" and task.description["lowercase"]
   plain, _ = tasks.load_text_task(corpus, "word", 12, 0, "cut", 10, 5, 0,
@@ -70,14 +72,16 @@ def test_obama_smoke_end_to_end(tmp_path):
     table = f.read()
   assert table.startswith("Smoke preset: ")  # Its numbers mean nothing.
   assert (
-      "| model | run | BLEU-3 (this run) | BLEU-4 (this run) | test NLL | "
-      "<unk> share | BLEU-3 (paper) | BLEU-4 (paper) |") in table.splitlines()
+      "| model | run | BLEU-3 (this run) | BLEU-4 (this run) | Self-BLEU-3 | "
+      "Self-BLEU-4 | MS-Jaccard-3 | MS-Jaccard-4 | test NLL | <unk> share | "
+      "BLEU-3 (paper) | BLEU-4 (paper) |") in table.splitlines()
   for row in ("| mle | smoke_mle |", "| seqgan | smoke_seqgan |",
               "| real data |"):
     assert row in table
   assert "| 0.5560 | 0.4270 |" in table  # The paper's SeqGAN row.
   with open(os.path.join(save_dir, "smoke_seqgan", "results.json")) as f:
     results = json.load(f)
-  for key in ("bleu3_final", "bleu4_final", "unk_rate_final",
-              "unk_rate_train", "unk_rate_test"):
+  for key in ("bleu3_final", "bleu4_final", "self_bleu3_final",
+              "self_bleu4_final", "ms_jaccard3_final", "ms_jaccard4_final",
+              "unk_rate_final", "unk_rate_train", "unk_rate_test"):
     assert np.isfinite(results[key]), key

@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+from seqgan_tf import bleu
 from seqgan_tf import generator as generator_lib
 from seqgan_tf import tasks
 from tests.conftest import CHARS
@@ -25,8 +26,18 @@ def test_text_task_splits_scores_and_formats(tmp_path):
   generator = generator_lib.Generator(
       tiny_generator_config(vocab_size=len(task.vocab), seq_len=8))
   metrics = task.evaluate(task.real_data(0)[:20], generator)
-  assert set(metrics) == {"bleu2", "nll_test"}
+  assert set(metrics) == {"bleu2", "self_bleu2", "ms_jaccard2", "nll_test"}
   assert metrics["nll_test"] == pytest.approx(np.log(len(task.vocab)), rel=0.2)
+  # Self-BLEU of as many samples as the held-out real data has (5).
+  first = task.vocab.decode(task.real_data(0)[:task.spread_size])
+  assert task.spread_size == 5
+  assert metrics["self_bleu2"] == pytest.approx(
+      bleu.SelfBleu(first, 2).average(2))
+  # One sequence 20 times: Self-BLEU 1, and fewer of the test set's n-grams.
+  collapsed = task.evaluate(np.repeat(task.real_data(0)[:1], 20, 0), generator)
+  assert collapsed["self_bleu2"] == pytest.approx(1.0)
+  assert metrics["self_bleu2"] < 1.0
+  assert collapsed["ms_jaccard2"] < metrics["ms_jaccard2"]
   line = task.format_samples(task.real_data(0)[:1])[0]
   assert "\n" not in line and len(line.split()) == 8  # samples.txt: tokens.
 

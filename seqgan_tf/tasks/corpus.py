@@ -23,11 +23,13 @@ train on the rest.
 import dataclasses
 import json
 import os
+import random
 from typing import Optional, Tuple
 
 from absl import logging
 
 from seqgan_tf import bleu
+from seqgan_tf import diversity
 from seqgan_tf import download
 from seqgan_tf import export
 from seqgan_tf import files
@@ -128,8 +130,23 @@ OBAMA = CorpusConfig(
 TEXT = CorpusConfig(rare_words="unk")
 
 
+# How many sequences Self-BLEU and MS-Jaccard score, at most: both depend
+# on the size of the set (a larger set holds more of any n-gram), so every
+# evaluation, the temperature sweep and the held-out real data are scored
+# on sets of one size. 1,000: Texygen's Self-BLEU hypotheses.
+SPREAD_SAMPLES = 1000
+
+
 class CorpusTask(base.Task):
   """A real-world corpus scored by BLEU against a held-out test set.
+
+  Every evaluation scores one set of G's samples, drawn at one temperature,
+  by each metric: for each BLEU order n, BLEU-n against the test set
+  (quality), Self-BLEU-n within the set (diversity: lower is more diverse)
+  and MS-Jaccard-n against the test set (both at once, `diversity`); and
+  NLL-test of the test set under G at that temperature. Self-BLEU and
+  MS-Jaccard score the first `spread_size` sequences of the set, and of the
+  held-out real data, so that all their values compare.
 
   Args:
     vocab: `text.Vocabulary` of the training split.
@@ -148,11 +165,16 @@ class CorpusTask(base.Task):
     paper_scores: {"mle" | "seqgan" | "real": {"bleu2": value, ...}}, the
       paper's numbers printed beside a results table's.
     xla: compile the NLL-test functions with XLA.
+    spread_size: the most sequences Self-BLEU and MS-Jaccard score; fewer
+      when the held-out real data has fewer. Give the smallest sample count
+      of the run's evaluations (`spread_size_for`), so that every
+      evaluation scores as many.
   """
 
   def __init__(self, vocab, train, test, heldout, seq_len, bleu_orders,
                line_length=None, description=None, separator=" ",
-               report_unk=False, paper_scores=None, xla=True):
+               report_unk=False, paper_scores=None, xla=True,
+               spread_size=SPREAD_SAMPLES):
     self.vocab = vocab
     self.seq_len = seq_len
     self.bleu_orders = tuple(bleu_orders)
@@ -160,17 +182,22 @@ class CorpusTask(base.Task):
     self.separator = separator
     self.report_unk = report_unk
     self.paper_scores = paper_scores or {}
-    self.metric_names = tuple(f"bleu{n}" for n in self.bleu_orders) + (
-        "nll_test",) + (("unk_rate",) if report_unk else ())
+    self.metric_names = (
+        tuple(f"{metric}{n}" for metric in ("bleu", "self_bleu", "ms_jaccard")
+              for n in self.bleu_orders) + ("nll_test",) +
+        (("unk_rate",) if report_unk else ()))
     self._train = vocab.encode(train, seq_len)
     self._test = vocab.encode(test, seq_len)
     self.num_real = len(self._train)
     self.heldout = heldout
     self.scorer = bleu.BleuScorer(test, max(self.bleu_orders))
+    self._ms_jaccard = diversity.MsJaccard(test, max(self.bleu_orders))
     # The data's own <unk> shares, beside the samples' (results.json).
+    self.spread_size = min(spread_size, len(heldout))
     self._data_stats = (dict(unk_rate_train=text.unk_rate(self._train),
                              unk_rate_test=text.unk_rate(self._test))
                         if report_unk else {})
+    self._data_stats["spread_samples"] = self.spread_size
     self._nll_fns = {}
     self._xla = xla
     self.description = dict(task="text", **(description or {}))
@@ -188,7 +215,7 @@ class CorpusTask(base.Task):
         separator=task_config.separator, lowercase=task_config.lowercase,
         rare=task_config.rare_words,
         paper_scores=paper.SCORES.get(task_config.paper_scores),
-        xla=runtime.xla)
+        xla=runtime.xla, spread_size=spread_size_for(config))
     logging.info("Corpus: %s; skipped %d blank lines, %s %d overlong lines",
                  task.description, notes["blank_lines"], task_config.overlong,
                  notes["overlong_lines"])
@@ -196,6 +223,11 @@ class CorpusTask(base.Task):
 
   @property
   def data_stats(self):
+    """The data's <unk> shares and the held-out real data's scores
+    (`real_<metric>`), the point a run's samples are compared with."""
+    if not any(key.startswith("real_") for key in self._data_stats):
+      self._data_stats.update(
+          {f"real_{k}": v for k, v in self.real_data_scores().items()})
     return self._data_stats
 
   def config_overrides(self):
@@ -210,16 +242,39 @@ class CorpusTask(base.Task):
     return {f"bleu{n}": self.scorer.average_bleu(sequences, n)
             for n in self.bleu_orders}
 
+  def text_metrics(self, sequences):
+    """BLEU-n of token lists, and Self-BLEU-n and MS-Jaccard-n of the first
+    `spread_size` of them, per order.
+
+    A single sequence has no Self-BLEU (nothing else to compare it with):
+    its keys are left out.
+    """
+    metrics = self.bleu(sequences)
+    spread = list(sequences[:self.spread_size])
+    self_bleu = (bleu.SelfBleu(spread, max(self.bleu_orders))
+                 if len(spread) > 1 else None)
+    for n in self.bleu_orders:
+      if self_bleu:
+        metrics[f"self_bleu{n}"] = self_bleu.average(n, len(spread))
+      metrics[f"ms_jaccard{n}"] = self._ms_jaccard.score(spread, n)
+    return metrics
+
   def real_data_scores(self):
-    """BLEU of the held-out real sequences: the tables' "real data" row."""
-    return self.bleu(self.heldout)
+    """The held-out real sequences' scores: the tables' "real data" row.
+
+    Self-BLEU and MS-Jaccard take a seeded choice of them: held-out
+    sequences come in corpus order (a tune's overlapping windows side by
+    side), G's samples in none.
+    """
+    shuffled = random.Random(0).sample(self.heldout, len(self.heldout))
+    return self.text_metrics(shuffled)
 
   def evaluate(self, samples, generator, temperature=1.0):
     key = (id(generator), temperature)
     if key not in self._nll_fns:
       self._nll_fns[key] = oracle_lib.make_nll_fn(
           generator, temperature=temperature, xla=self._xla)
-    metrics = self.bleu(self.vocab.decode(samples))
+    metrics = self.text_metrics(self.vocab.decode(samples))
     metrics["nll_test"] = float(self._nll_fns[key](self._test))
     if self.report_unk:
       metrics["unk_rate"] = text.unk_rate(samples)
@@ -255,12 +310,18 @@ class CorpusTask(base.Task):
         results.json, then the held-out real data.
     """
     scored = [m for m in self.metric_names if m.startswith("bleu")]
+    spread = [m for m in self.metric_names
+              if m.startswith(("self_bleu", "ms_jaccard"))]
     extras = [m for m in ("unk_rate", "mse") if m in self.metric_names]
-    real = self.real_data_scores()
+    real = {name[len("real_"):]: value
+            for name, value in self.data_stats.items()
+            if name.startswith("real_")}
     real["unk_rate"] = self.data_stats.get("unk_rate_test")
     names = dict(nll_test="test NLL", unk_rate="<unk> share", mse="MSE",
-                 **{m: m.replace("bleu", "BLEU-") for m in scored})
-    ours = scored + ["nll_test"] + extras
+                 **{m: m.replace("self_bleu", "Self-BLEU-").replace(
+                     "ms_jaccard", "MS-Jaccard-").replace("bleu", "BLEU-")
+                    for m in scored + spread})
+    ours = scored + spread + ["nll_test"] + extras
     # The paper's columns, for a corpus of the paper's.
     theirs = (scored + [m for m in extras if m == "mse"]
               if self.paper_scores else [])
@@ -291,6 +352,12 @@ class CorpusTask(base.Task):
     logging.info("Results table %s:\n%s", table.path, "\n".join(lines))
 
 
+def spread_size_for(config):
+  """`CorpusTask.spread_size` for a run of `config`: no more than any of its
+  evaluations draws."""
+  return min(SPREAD_SAMPLES, config.eval_samples, config.final_eval_samples)
+
+
 # The name the class had when it was the only corpus task.
 TextTask = CorpusTask
 
@@ -298,7 +365,7 @@ TextTask = CorpusTask
 def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
                    heldout_size, split_seed, bleu_orders, line_length=None,
                    separator=" ", lowercase=False, rare="error",
-                   paper_scores=None, xla=True):
+                   paper_scores=None, xla=True, spread_size=SPREAD_SAMPLES):
   """Reads, splits and encodes a corpus into a `CorpusTask`.
 
   Returns:
@@ -332,4 +399,5 @@ def load_text_task(data_file, level, seq_len, vocab_size, overlong, test_size,
   return CorpusTask(vocab, train, test, heldout, seq_len, bleu_orders,
                     line_length, description, separator,
                     report_unk=rare == "unk",
-                    paper_scores=paper_scores, xla=xla), notes
+                    paper_scores=paper_scores, xla=xla,
+                    spread_size=spread_size), notes

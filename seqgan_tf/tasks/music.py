@@ -91,7 +91,7 @@ class MusicTask(corpus.CorpusTask):
         skip_bad=task_config.skip_bad_tunes,
         bleu_orders=task_config.bleu_orders,
         paper_scores=paper.SCORES.get(task_config.paper_scores),
-        xla=runtime.xla)
+        xla=runtime.xla, spread_size=corpus.spread_size_for(config))
     if notes["skipped"]:
       logging.warning("--skip_bad_tunes: left out %d unreadable tunes: %s",
                       len(notes["skipped"]), ", ".join(notes["skipped"][:10]))
@@ -152,7 +152,8 @@ def write_final_midi(run_dir, count=MIDI_SAMPLES):
 
 def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
                     heldout_tunes, split_seed, skip_bad=False,
-                    bleu_orders=(4,), paper_scores=None, xla=True):
+                    bleu_orders=(4,), paper_scores=None, xla=True,
+                    spread_size=corpus.SPREAD_SAMPLES):
   """Reads a zip of MIDI tunes into a `MusicTask`; whole tunes on one side.
 
   `skip_bad` leaves out tunes that cannot be read (see `music.read_tunes`).
@@ -190,5 +191,6 @@ def load_music_task(data_file, seq_len, hop, step, track, test_tunes,
   short = sum(len(t) < seq_len for t in tunes.values())
   return MusicTask(vocab, train, test, heldout, seq_len,
                    bleu_orders=bleu_orders, description=description,
-                   paper_scores=paper_scores, xla=xla), dict(short_tunes=short,
-                                                    skipped=skipped)
+                   paper_scores=paper_scores, xla=xla,
+                   spread_size=spread_size), dict(short_tunes=short,
+                                                  skipped=skipped)
