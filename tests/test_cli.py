@@ -10,6 +10,7 @@ from seqgan_tf import oracle as oracle_lib
 from tests.conftest import ROOT
 from tests.conftest import run_module
 from tests.conftest import tiny_generator_config
+from tests.conftest import write_corpus
 
 def test_smoke_preset_end_to_end(tmp_path):
   save_dir = str(tmp_path / "synthetic")
@@ -194,3 +195,21 @@ def test_help_lists_this_projects_flags_grouped_and_no_others():
     assert foreign not in result.stdout, foreign
   shown = " ".join(result.stdout.split())
   assert "pgbleu: pgbleu:" not in shown and "pgbleu: SeqGAN's policy" in shown
+
+
+def test_bench_bleu_writes_both_rows_equal_to_nltk(tmp_path):
+  corpus = write_corpus(tmp_path / "poems.txt", count=80)
+  out = tmp_path / "results" / "bleu_speed.md"
+  result = run_module("benchmarks.bench_bleu", f"--data_file={corpus}",
+                      "--hypotheses=10", "--test_size=20",
+                      "--self_bleu_samples=50", "--self_bleu_hypotheses=20",
+                      "--nltk_self_bleu_hypotheses=5", f"--out={out}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  table = out.read_text(encoding="utf-8")
+  rows = [line.split(" | ") for line in table.splitlines()
+          if line.startswith(("| BLEU-2 |", "| Self-BLEU-4 |"))]
+  assert [row[1] for row in rows] == ["10 hypotheses x 20 references",
+                                      "20 hypotheses in a set of 50"]
+  assert "timed on 5 hypotheses, scaled" in rows[1]
+  assert all(float(row[-1].rstrip(" |")) < 1e-9 for row in rows)
+  assert "Written by `python -m benchmarks.bench_bleu" in table
