@@ -39,7 +39,7 @@ SEEDS ?= 88,89,90
 # paper_era (the code that made Table 1; see README, Table 1).
 PROTOCOL ?= released
 
-.PHONY: install run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
+.PHONY: install docs run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -123,6 +123,10 @@ profile: install
 
 bench-bleu: install
 	$(PY) -m benchmarks.bench_bleu $(POEMS)
+
+# docs/flags.md from the flags themselves (tests/test_docs.py fails when stale).
+docs: install
+	$(PY) -m experiments.flags_doc
 
 clean:
 	rm -rf $(VENV)

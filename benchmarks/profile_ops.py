@@ -4,7 +4,7 @@ Runs one phase at the paper config a few times under the TensorFlow
 profiler and prints the time of each op type (or of each op by name), in
 milliseconds per call, summed over the threads that ran them: on a 2-core
 CPU two ops often run at once, so the total can exceed the wall time. This
-is how the README's "where the time goes" was measured. Only phases made of
+is how docs/performance.md's "where the time goes" was measured. Only phases made of
 TF ops are offered: an XLA-compiled step (MLE, NLL) is one op to the
 profiler.
 

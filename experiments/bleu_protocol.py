@@ -3,8 +3,8 @@ r"""How the real-data BLEU row depends on the protocol: references, smoothing.
   python -m experiments.bleu_protocol --task=poems --data_file=shi.txt
   python -m experiments.bleu_protocol --task=obama --data_file=obama.txt
 
-The paper's real-data BLEU (poems 0.746) is far above what our split gives
-(0.657 with 2,000 test poems). The authors wrote that they used "all the real
+The paper's real-data BLEU (poems 0.746) depends on a protocol the paper does
+not give: how many references, and which smoothing. The authors wrote that they used "all the real
 poems in the test set as the references"; their BLEU code was nltk's
 `sentence_bleu` without smoothing. This scores the same held-out real
 sequences (--heldout_size, the tasks' real-data row) against reference sets

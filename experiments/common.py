@@ -129,7 +129,7 @@ def define_run_flags(default_task):
                     "the code that made Table 1 (G's lr 1e-3, evaluation "
                     "every epoch, its schedules at the paper preset, "
                     "PG-BLEU's rollouts and references, SS from scratch); "
-                    "see the README.")
+                    "see docs/synthetic.md.")
   flags.DEFINE_string("save_dir", None,
                       "Parent of run directories; default: the task's "
                       "(save/synthetic, save/poetry, save/obama, save/music, "

@@ -22,7 +22,7 @@ sentence_bleu (uniform weights, smoothing method1) of every sample against all
 references, averaged; --bleu_rule=nltk2016 scores as nltk <= 3.2.1 did without
 smoothing (the reward of the authors' PG-BLEU), --bleu_rule=nltk as nltk does
 today without smoothing. --ms_jaccard=N and --distinct=N are those of
-`seqgan_tf.diversity` (definitions there and in the README).
+`seqgan_tf.diversity` (definitions there and in docs/samples-and-scores.md).
 """
 
 import re

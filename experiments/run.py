@@ -63,7 +63,7 @@ _EVALUATION = ("eval_every", "eval_samples", "final_eval_samples")
 
 
 def help_groups():
-  """--help's groups of flags, as the README's flags table groups them."""
+  """--help's groups of flags, as docs/flags.md groups them."""
   config = config_lib.flag_fields()
   owned = lambda owner: [name for name, flag in config.items()
                          if any(path[0] == owner for path in flag.paths)]

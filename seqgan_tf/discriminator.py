@@ -12,8 +12,8 @@ class Discriminator(keras.Model):
   Embedding -> one Conv1D per filter width over the embedding channels ->
   ReLU -> max over time -> concatenation -> one highway layer -> dropout ->
   2-way logits. The authors convolve a 4-D [B, T, E, 1] tensor with [w, E, 1, n]
-  kernels; a Conv1D over E channels is the same function and ~10x faster on
-  a CPU. Initialisers follow the authors' `discriminator.py`.
+  kernels; a Conv1D over E channels is the same function, without the 4-D
+  form's slow oneDNN path on a CPU. Initialisers follow the authors' `discriminator.py`.
   """
 
   def __init__(self, config, name="discriminator"):
@@ -99,7 +99,7 @@ class Discriminator(keras.Model):
     A filter wider than half the sequence has few windows, where Conv1D's
     backward pass is slow on a CPU: those windows are framed into one
     [B * windows, w * E] matrix and multiplied by the same kernel instead
-    (training ~2x faster for widths 15 and 20 of 20; the same function).
+    (the same function; docs/performance.md has the timings).
     """
     width = conv.kernel.shape[0]
     if 2 * width <= self.config.seq_len:
@@ -175,10 +175,9 @@ def _dense(layer, x, activation):
   The same function as `layer(x)` with its activation (`tf.sigmoid` or
   `tf.nn.relu`), with one change in the backward pass: the input gradient
   dz @ kernel^T is computed as (kernel @ dz^T)^T. oneDNN multiplies a
-  [64, 1720] matrix by a transposed [1720, 1720] one at half the speed of
-  the untransposed product (197 against 385 GFLOP/s on a 2-core AVX-512
-  EPYC), and the highway layer's input gradients are two such products per
-  D batch; the D training step is 5-10% faster this way.
+  [64, 1720] matrix by a transposed [1720, 1720] one at about half the
+  speed of the untransposed product, and the highway layer's input
+  gradients are two such products per D batch.
 
   Args:
     layer: a built `keras.layers.Dense`; its compute dtype is used.

@@ -25,14 +25,14 @@ def categorical(logits, seed):
   """One draw per row from softmax(`logits`), int32 [B], by inverse CDF.
 
   The same distribution as `tf.random.stateless_categorical` at temperature 1
-  (the authors' `tf.multinomial`), about 2.5x as fast on a CPU: TF's
+  (the authors' `tf.multinomial`), and faster on a CPU: TF's
   multinomial kernel walks each row of V logits with scalar code, while here
   the only full passes over [B, V] are vectorised: the softmax (one fused
   oneDNN kernel on a CPU) and one sum per block of ~sqrt(V) probabilities.
   The draw then searches the block totals, and within the one chosen block.
   Both running sums are matmuls by a triangle of ones (`_cumsum_rows`).
-  At V = 5,000 on a 2-core AVX-512 EPYC the fused softmax sampled 10,000
-  sequences 27% faster than exp(logit - max) in three separate passes.
+  The fused softmax reads the logits once, where exp(logit - max) and its
+  normalisation would take three passes.
 
   Args:
     logits: float32 [B, V].
@@ -61,10 +61,9 @@ def categorical(logits, seed):
 def _cumsum_rows(x):
   """tf.cumsum(x, axis=1) of a float32 [B, n] as x @ (upper triangle of ones).
 
-  TF's CPU Cumsum kernel scans each row with scalar code: it took 12% of
-  the sampler's time at V = 5,000 (blocks of 50, 100 blocks); the matmul
-  does n times the additions in vectorised kernels and is faster for these
-  small n. Each sum is the same up to float rounding (other order).
+  TF's CPU Cumsum kernel scans each row with scalar code; the matmul does
+  n times the additions, in vectorised kernels, and is faster for the small
+  n here (~sqrt(V)). Each sum is the same up to float rounding (other order).
   """
   n = x.shape[-1]
   return tf.matmul(x, tf.constant(np.triu(np.ones((n, n), np.float32))))
@@ -165,7 +164,7 @@ class Generator(keras.Model):
     """States after reading each of [start, y_1, ..., y_{T-1}].
 
     The time loop is unrolled in Python (T is static): XLA then fuses each
-    step with its output layer, which trains ~3x faster than a `tf.scan`.
+    step with its output layer, which a `tf.scan` would keep apart.
 
     Args:
       tokens: int32 [B, T] with a static T.
@@ -203,9 +202,9 @@ class Generator(keras.Model):
     is still in cache, and no [B, T, V] tensor is built. For a gradient
     (training) that is the fused cross-entropy, whose backward pass is
     softmax - onehot. `for_gradient=False` (evaluation) takes a log-softmax
-    and gathers the targets instead: the same values, and under XLA on a
-    2-core AVX-512 EPYC NLL of 10,000 sequences took 0.69 s against 1.01 s
-    with the cross-entropy (a training batch is ~5% slower that way).
+    and gathers the targets instead: the same values, faster under XLA
+    without a backward pass to feed (and slower for training, so each
+    keeps its own form).
 
     Args:
       tokens: int32 [B, T].
@@ -260,8 +259,8 @@ class Generator(keras.Model):
                           temperature=1.0):
     """Samples `num_steps` tokens after `tokens` [B] read from `state`.
 
-    A Python int `num_steps` unrolls the loop (whole sequences: ~25% faster
-    than a graph loop at the paper config); a tensor, as the rollout passes,
+    A Python int `num_steps` unrolls the loop (whole sequences: faster than a
+    graph loop, see docs/performance.md); a tensor, as the rollout passes,
     makes a `tf.scan`, which keeps the rollout's graph quick to trace.
 
     Args:

@@ -82,9 +82,8 @@ _TASK_DEFAULTS = dict(
 _PRESETS = dict(
     oracle=dict(
         paper={},
-        # ~1 h per recipe on 2 CPU cores: the paper's models, oracle and
-        # data size, a shorter schedule and lighter D rounds (README,
-        # "Presets").
+        # About an hour per recipe on 2 CPU cores: the paper's models,
+        # oracle and data size, a shorter schedule and lighter D rounds.
         cpu=dict(pretrain_g_epochs=40, pretrain_d_rounds=10, k_epochs=1,
                  adversarial_epochs=30, d_steps=3, final_eval_samples=20000),
         # Seconds: a tiny random oracle, for tests and a first look. It
@@ -191,6 +190,15 @@ def get(task, preset="paper", recipe="seqgan", protocol="released"):
   base = apply(base, **{**_TASK_DEFAULTS[task], **_PRESETS[task][preset]})
   return apply(base, **protocol_overrides(protocol, recipe, base.config,
                                           preset))
+
+
+def layers(task, preset):
+  """({setting: value} of `task` over the paper's synthetic defaults,
+  {setting: value} of `preset` over those): what `get` applies, in order."""
+  tasks.get(task)
+  if preset not in NAMES:
+    raise ValueError(f"--preset={preset}: choose one of {', '.join(NAMES)}")
+  return dict(_TASK_DEFAULTS[task]), dict(_PRESETS[task][preset])
 
 
 def settings(task):

@@ -18,11 +18,9 @@ from seqgan_tf import optimizers
 from seqgan_tf import rollout as rollout_lib
 from seqgan_tf import runtime as runtime_lib
 
-# Sequences per sampling call. With the fused-softmax sampler, 10,000 samples
-# took 0.49 s in calls of 256, 0.52 s in calls of 512, 0.67 s in calls of
-# 1,024 and 0.70 s in calls of 2,048 (2-core AVX-512 EPYC, medians of 5);
-# 512 keeps the per-call overhead low for slower CPUs. (The exp-based
-# sampler before it was fastest at 1,024 on a 2-core Zen 3 EPYC: 1.9 s.)
+# Sequences per sampling call: large enough that the per-call overhead is
+# small, small enough that a call's [B, V] softmax stays in cache (the
+# sizes timed are in docs/performance.md).
 GENERATE_BATCH = 512
 
 

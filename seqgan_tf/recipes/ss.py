@@ -3,7 +3,7 @@
 Each input token is the true one with probability omega, else a token drawn
 from G's own prediction, a coin per token. omega starts at `ss_start` and
 falls by `ss_decay` every epoch (the paper: 0.002). The authors' code drew one
-coin per run instead, so its runs were plain MLE; see the README.
+coin per run instead, so its runs were plain MLE; see docs/faithfulness.md.
 """
 
 import tensorflow as tf

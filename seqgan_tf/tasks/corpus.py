@@ -108,8 +108,8 @@ class CorpusConfig:
 
 POEMS = CorpusConfig(
     # 4,000: the reference count at which held-out real poems score the
-    # paper's real-data BLEU-2 (0.7455 against 0.746; README, "The BLEU
-    # protocol").
+    # paper's real-data BLEU-2 (0.7455 against 0.746; docs/corpora.md,
+    # "The BLEU protocol").
     test_size=4000, heldout_size=1000, bleu_orders=(2,),
     data_url=("https://raw.githubusercontent.com/geek-ai/Texygen/master/"
               "data/shi.txt"),
