@@ -6,9 +6,11 @@ phases before it, needs none), the achieved GFLOP/s from an
 analytic count of the matmul/convolution FLOPs, and its ratio to a large
 matmul of the same precision timed in the same process (the machine's
 practical peak; both the fp32 and the bf16 peak are measured and recorded).
-Writes save/bench/latest.json and a dated copy, for comparisons across
-commits; the JSON names the CPU and its bf16/AMX flags, and the environment
-variables set that change TF's threads or kernels (`ENVIRONMENT`).
+Writes save/bench/latest.json, a dated copy into benchmarks/results/ (the
+history of measurements; the JSON names the commit, the CPU and its bf16/AMX
+flags, and the environment variables set that change TF's threads or kernels,
+`ENVIRONMENT`) and the Markdown table docs/results/bench_<cpu>_<precision>.md,
+one per machine kind, with the command, commit, CPU and date.
 
   python -m benchmarks.bench                      # paper config, all phases
   python -m benchmarks.bench --precision=bf16     # bf16 matmuls (--precision)
@@ -19,6 +21,8 @@ import datetime
 import json
 import os
 import platform
+import re
+import sys
 import time
 
 from absl import app
@@ -27,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from seqgan_tf import config as config_lib
+from seqgan_tf import files
 from seqgan_tf import oracle as oracle_lib
 from seqgan_tf import presets
 from seqgan_tf import provenance
@@ -40,7 +45,12 @@ PHASES = ("mle_epoch", "generate_10k", "nll_oracle_10k", "d_epoch",
 
 flags.DEFINE_list("phases", list(PHASES), "Phases to time.")
 flags.DEFINE_integer("repeats", 3, "Timed runs per phase (median reported).")
-flags.DEFINE_string("out_dir", "save/bench", "Where the JSON goes.")
+flags.DEFINE_string("out_dir", "save/bench", "Where latest.json goes.")
+flags.DEFINE_string("history_dir", os.path.join("benchmarks", "results"),
+                    "Where the dated JSON of every measurement goes.")
+flags.DEFINE_string("results_dir", os.path.join("docs", "results"),
+                    "Where bench_<cpu>_<precision>.md, the latest table of "
+                    "this kind of machine, goes.")
 flags.DEFINE_enum("preset", "paper", list(presets.NAMES),
                   "The synthetic task's preset: paper (the paper config) is "
                   "what the table reports; smoke is tiny, to check the script.")
@@ -232,12 +242,41 @@ def main(argv):
                 matmul_peak_gflop_s=peak, matmul_peaks_gflop_s=peaks,
                 preset=FLAGS.preset, repeats=FLAGS.repeats,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))
-  os.makedirs(FLAGS.out_dir, exist_ok=True)
   stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-  for name in ("latest.json", f"{stamp}.json"):
-    with open(os.path.join(FLAGS.out_dir, name), "w") as f:
-      json.dump(report, f, indent=2)
-  print(f"wrote {FLAGS.out_dir}/latest.json")
+  for path in (os.path.join(FLAGS.out_dir, "latest.json"),
+               os.path.join(FLAGS.history_dir,
+                            f"{stamp}_{report['commit']}.json")):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    files.write_atomic(path, json.dumps(report, indent=2) + "\n")
+  table = os.path.join(FLAGS.results_dir,
+                       f"bench_{machine_kind(provenance.cpu())}"
+                       f"_{FLAGS.precision}.md")
+  os.makedirs(FLAGS.results_dir, exist_ok=True)
+  files.write_atomic(table, markdown(report))
+  print(f"wrote {FLAGS.out_dir}/latest.json and {table}")
+
+
+def machine_kind(cpu_model):
+  """A file-name form of a CPU's name: "amd-epyc-family-23-model-49-2-cores"."""
+  return re.sub(r"[^a-z0-9]+", "-", cpu_model.lower()).strip("-")
+
+
+def markdown(report):
+  """The bench's table: each phase's median, GFLOP/s and share of peak."""
+  environment = " ".join(f"{k}={v}" for k, v in report["environment"].items())
+  lines = [f"`make bench` at the {report['preset']} config, "
+           f"{report['precision']}, median of {report['repeats']} runs; peak: "
+           f"a 2048² {report['precision']} matmul in the same process, "
+           f"{report['matmul_peak_gflop_s']:.1f} GFLOP/s; TF "
+           f"{report['tf_version']}; environment: "
+           f"{environment or 'TF defaults'}.", "",
+           "| phase | median (s) | GFLOP/s | of peak |", "|---|---|---|---|"]
+  for phase, result in report["phases"].items():
+    lines.append(f"| {phase} | {result['median_s']:.3f} | "
+                 f"{result['gflop_s']:.1f} | {result['peak_ratio']:.1%} |")
+  command = "python -m benchmarks.bench " + " ".join(sys.argv[1:])
+  lines += ["", provenance.line(command)]
+  return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -157,6 +157,8 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
   result = run_module("benchmarks.bench", "--preset=smoke",
                 "--phases=mle_epoch,d_epoch", "--repeats=1",
                 f"--precision={precision}", f"--out_dir={tmp_path}",
+                f"--history_dir={tmp_path / 'history'}",
+                f"--results_dir={tmp_path / 'results'}",
                 environ=dict(environ, TF_NUM_INTEROP_THREADS="2"))
   assert result.returncode == 0, result.stderr[-3000:]
   assert "environment: TF_NUM_INTEROP_THREADS=2" in result.stdout
@@ -169,6 +171,12 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
   assert all(peak > 0 for peak in report["matmul_peaks_gflop_s"].values())
   assert report["environment"] == {"TF_NUM_INTEROP_THREADS": "2"}
   assert isinstance(report["cpu_flags"], list)
+  history = list((tmp_path / "history").glob(f"*_{report['commit']}.json"))
+  assert len(history) == 1 and json.loads(history[0].read_text()) == report
+  table, = (tmp_path / "results").glob(f"bench_*_{precision}.md")
+  text = table.read_text(encoding="utf-8")
+  assert "| mle_epoch | " in text and "| d_epoch | " in text
+  assert "Written by `python -m benchmarks.bench --preset=smoke" in text
 
 
 @pytest.mark.parametrize("phase,op", [("sample", "Softmax"),
