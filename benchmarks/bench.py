@@ -37,6 +37,7 @@ from seqgan_tf import presets
 from seqgan_tf import provenance
 from seqgan_tf import recipes
 from seqgan_tf import rewards
+from seqgan_tf import runtime as runtime_lib
 from seqgan_tf import train
 from seqgan_tf.recipes import seqgan
 
@@ -56,6 +57,11 @@ flags.DEFINE_enum("preset", "paper", list(presets.NAMES),
                   "what the table reports; smoke is tiny, to check the script.")
 flags.DEFINE_enum("precision", "fp32", list(config_lib.PRECISIONS),
                   "G's and D's matmul precision (the runs' --precision).")
+flags.DEFINE_enum("strategy", "default", list(runtime_lib.STRATEGIES),
+                  "The runs' --strategy: one device, or data-parallel over "
+                  "--devices.")
+flags.DEFINE_string("devices", "", "The runs' --devices, for "
+                    "--strategy=mirrored.")
 FLAGS = flags.FLAGS
 
 # CPU flags that decide what bf16 costs: native bf16 dot products
@@ -183,7 +189,10 @@ def main(argv):
                          f"{','.join(PHASES)}")
   config = config_lib.override(presets.get("oracle", FLAGS.preset).config,
                                precision=FLAGS.precision).validate()
-  trainer = train.Trainer(config)
+  runtime = runtime_lib.RuntimeConfig(strategy=FLAGS.strategy,
+                                      devices=FLAGS.devices)
+  runtime.apply()
+  trainer = train.Trainer(config, runtime)
   oracle = oracle_lib.build(config.generator,
                             oracle_lib.random_params(config.generator, 0))
   nll = oracle_lib.make_nll_fn(oracle)
@@ -239,6 +248,7 @@ def main(argv):
                 cpu_flags=cpu_flags, environment=environment,
                 tf_version=tf.__version__,
                 commit=provenance.commit(), precision=FLAGS.precision,
+                strategy=FLAGS.strategy, replicas=trainer.num_replicas,
                 matmul_peak_gflop_s=peak, matmul_peaks_gflop_s=peaks,
                 preset=FLAGS.preset, repeats=FLAGS.repeats,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))
@@ -248,9 +258,10 @@ def main(argv):
                             f"{stamp}_{report['commit']}.json")):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     files.write_atomic(path, json.dumps(report, indent=2) + "\n")
+  replicas = "" if trainer.num_replicas == 1 else f"_x{trainer.num_replicas}"
   table = os.path.join(FLAGS.results_dir,
                        f"bench_{machine_kind(provenance.cpu())}"
-                       f"_{FLAGS.precision}.md")
+                       f"_{FLAGS.precision}{replicas}.md")
   os.makedirs(FLAGS.results_dir, exist_ok=True)
   files.write_atomic(table, markdown(report))
   print(f"wrote {FLAGS.out_dir}/latest.json and {table}")
@@ -265,7 +276,9 @@ def markdown(report):
   """The bench's table: each phase's median, GFLOP/s and share of peak."""
   environment = " ".join(f"{k}={v}" for k, v in report["environment"].items())
   lines = [f"`make bench` at the {report['preset']} config, "
-           f"{report['precision']}, median of {report['repeats']} runs; peak: "
+           f"{report['precision']}, {report['replicas']} replica(s) "
+           f"(--strategy={report['strategy']}), median of "
+           f"{report['repeats']} runs; peak: "
            f"a 2048² {report['precision']} matmul in the same process, "
            f"{report['matmul_peak_gflop_s']:.1f} GFLOP/s; TF "
            f"{report['tf_version']}; environment: "

@@ -74,7 +74,8 @@ def markdown(flag_values):
     for name in names:
       listed.add(name)
       flag = flag_values[name]
-      default = "" if flag.default is None else f"`{_value(flag.default)}`"
+      default = ("" if flag.default is None else "(empty)"
+                 if flag.default == "" else f"`{_value(flag.default)}`")
       lines.append(f"| `--{name}` | {_cell(default)} | {_cell(flag.help)} |")
     lines.append("")
   lines += ["## Tasks and presets", "",

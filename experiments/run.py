@@ -28,6 +28,7 @@ from seqgan_tf import config as config_lib
 from seqgan_tf import experiment
 from seqgan_tf import provenance
 from seqgan_tf import recipes
+from seqgan_tf import runtime as runtime_lib
 from seqgan_tf import tasks
 
 
@@ -36,7 +37,8 @@ def define_flags(default_task="oracle"):
   common.define_run_flags(default_task)
   common.define_setting_flags(choices=dict(
       recipe=recipes.names(), precision=list(config_lib.PRECISIONS),
-      pgbleu_rule=list(config_lib.PGBLEU_RULES)))
+      pgbleu_rule=list(config_lib.PGBLEU_RULES),
+      strategy=list(runtime_lib.STRATEGIES)))
   flags.FLAGS["recipe"].help += " Registered: " + "; ".join(
       _described(name) for name in recipes.names())
   flags.DEFINE_alias("mode", "recipe")  # Its name before recipes existed.
@@ -56,7 +58,7 @@ def _described(recipe):
 
 _RUN = ("task", "recipe", "init_from", "preset", "protocol", "save_dir",
         "run_name", "overwrite", "seed", "checkpoint_every", "deterministic",
-        "xla", "precision")
+        "xla", "precision", "strategy", "devices")
 _METHODS = ("ss_start", "ss_decay", "pgbleu_order", "pgbleu_rule",
             "pgbleu_references", "sweep_temperatures")
 _EVALUATION = ("eval_every", "eval_samples", "final_eval_samples")

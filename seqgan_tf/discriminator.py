@@ -58,7 +58,7 @@ class Discriminator(keras.Model):
     self.output_layer.build(features)
     self.built = True
 
-  def call(self, tokens, training=False, dropout_seed=None):
+  def call(self, tokens, training=False, dropout_seed=None, dropout_rows=None):
     """Class logits.
 
     Args:
@@ -68,6 +68,9 @@ class Discriminator(keras.Model):
         this seed (drawn from the run's checkpointed RNG) so a resumed run
         draws the same masks; Keras' Dropout keeps a seed state that
         tf.train.Checkpoint does not save.
+      dropout_rows: int32 [start, total] when `tokens` are rows start.. of a batch
+        of `total` split across replicas: the masks are those rows of the
+        whole batch's, so that they do not depend on the replica count.
 
     Returns:
       float32 [B, 2]; index 1 is "real".
@@ -75,9 +78,11 @@ class Discriminator(keras.Model):
     embedded = tf.gather(self.embedding, tokens)
     pooled = [tf.reduce_max(self._convolve(conv, embedded), axis=1)
               for conv in self.convolutions]
-    return self._head(tf.concat(pooled, axis=-1), training, dropout_seed)
+    return self._head(tf.concat(pooled, axis=-1), training, dropout_seed,
+                      dropout_rows)
 
-  def _head(self, features, training=False, dropout_seed=None):
+  def _head(self, features, training=False, dropout_seed=None,
+            dropout_rows=None):
     """Highway, dropout and output layer on the pooled features [B, 1720].
 
     The highway's two layers run through `_dense` (the Keras layers hold
@@ -89,8 +94,17 @@ class Discriminator(keras.Model):
     transform = _dense(self.highway_transform, features, tf.nn.relu)
     features = tf.cast(gate * transform + (1.0 - gate) * features, tf.float32)
     if training and self.config.dropout_keep_prob < 1.0:
-      features = tf.nn.experimental.stateless_dropout(
-          features, rate=1.0 - self.config.dropout_keep_prob, seed=dropout_seed)
+      rate = 1.0 - self.config.dropout_keep_prob
+      if dropout_rows is None:
+        features = tf.nn.experimental.stateless_dropout(features, rate=rate,
+                                                        seed=dropout_seed)
+      else:  # stateless_dropout's arithmetic on those rows of its noise.
+        start, total = dropout_rows[0], dropout_rows[1]
+        noise = tf.random.stateless_uniform([total, features.shape[-1]],
+                                            dropout_seed)
+        noise = noise[start:start + tf.shape(features)[0]]
+        features = tf.where(noise >= rate, features * (1.0 / (1.0 - rate)),
+                            0.0)
     return self.output_layer(features)
 
   def _convolve(self, conv, embedded):

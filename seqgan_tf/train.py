@@ -24,6 +24,20 @@ from seqgan_tf import runtime as runtime_lib
 GENERATE_BATCH = 512
 
 
+def replica_spread(variables):
+  """max |copy_i - copy_0| over the replicas' copies of `variables`."""
+  spread = 0.0
+  for variable in variables:
+    variable = getattr(variable, "value", variable)  # A Keras variable's.
+    copies = getattr(variable, "values", None)
+    if not copies:
+      continue
+    first = copies[0].numpy()
+    for copy in copies[1:]:
+      spread = max(spread, float(np.max(np.abs(copy.numpy() - first))))
+  return spread
+
+
 class Trainer:
   """G, D, the rollout policy G_beta, their optimisers, the RNG and the steps.
 
@@ -38,21 +52,46 @@ class Trainer:
     self.config = config.validate()
     self.runtime = runtime or runtime_lib.RuntimeConfig()
     gen_cfg, dis_cfg = config.generator, config.discriminator
+    self.strategy = self.runtime.distribution()
+    self.num_replicas = self.strategy.num_replicas_in_sync
+    if config.batch_size % self.num_replicas:
+      raise ValueError(
+          f"--batch_size={config.batch_size} does not split into the "
+          f"{self.num_replicas} replicas of --strategy={self.runtime.strategy}:"
+          " give a multiple of the replica count")
+    if config.recipe == "ss" and self.num_replicas > 1:
+      raise ValueError(
+          f"--recipe=ss runs on one device (its own-token inputs draw from "
+          f"the run's one random stream): drop --strategy="
+          f"{self.runtime.strategy}")
     keras.utils.set_random_seed(config.seed)  # Seeds D's initialisers.
+    # Outside the strategy: one stream, drawn from where no replica runs, so
+    # that every replica sees the same batches and seeds.
     self.rng = tf.random.Generator.from_seed(config.seed)
-    self.generator = generator_lib.Generator(gen_cfg, seed=config.seed)
-    self.discriminator = discriminator_lib.Discriminator(dis_cfg)
-    self.rollout = rollout_lib.Rollout(self.generator,
-                                       config.rollout_update_rate)
-    # Separate Adam states for MLE and policy gradient, as the authors have.
-    self.mle_optimizer = optimizers.Adam(gen_cfg.learning_rate)
-    self.pg_optimizer = optimizers.Adam(gen_cfg.learning_rate)
-    self.d_optimizer = optimizers.Adam(dis_cfg.learning_rate)
-    self.mle_optimizer.build(self.generator.trainable_variables)
-    self.pg_optimizer.build(self.generator.trainable_variables)
-    self.d_optimizer.build(self.discriminator.trainable_variables)
+    with self.strategy.scope():
+      self.generator = generator_lib.Generator(gen_cfg, seed=config.seed)
+      self.discriminator = discriminator_lib.Discriminator(dis_cfg)
+      self.rollout = rollout_lib.Rollout(self.generator,
+                                         config.rollout_update_rate)
+      # Separate Adam states for MLE and policy gradient, as the authors
+      # have. Built here, before any step: Keras builds an optimizer lazily
+      # otherwise, which fails inside a replica.
+      self.mle_optimizer = optimizers.Adam(gen_cfg.learning_rate)
+      self.pg_optimizer = optimizers.Adam(gen_cfg.learning_rate)
+      self.d_optimizer = optimizers.Adam(dis_cfg.learning_rate)
+      self.mle_optimizer.build(self.generator.trainable_variables)
+      self.pg_optimizer.build(self.generator.trainable_variables)
+      self.d_optimizer.build(self.discriminator.trainable_variables)
     self.generator_gradients = tf.function(self._generator_gradients,
                                            jit_compile=self.runtime.xla)
+
+  def replica_spread(self):
+    """The largest difference between two replicas' copies of any variable
+    of G, D or G_beta: 0 unless the replicas have drifted apart (0 on one
+    device)."""
+    return replica_spread(self.generator.variables +
+                          self.discriminator.variables +
+                          self.rollout.policy.variables)
 
   def checkpoint_items(self):
     """Everything to save for an exact resume, by checkpoint name."""
@@ -69,8 +108,9 @@ class Trainer:
     num_batches = count // batch  # The remainder is dropped, as the authors do.
     return tf.reshape(order[:num_batches * batch], [num_batches, batch])
 
-  def _generator_gradients(self, tokens, rewards=None):
-    """G's loss on `tokens` [B, T] and its globally clipped gradients.
+  def _generator_gradients(self, tokens, rewards=None, scale=1.0, clip=True):
+    """G's loss on `tokens` [B, T] times `scale`, and its gradients,
+    globally clipped when `clip`.
 
     The MLE loss when `rewards` is None, else the policy-gradient loss
     with these rewards [B, T]. Compiled by XLA unless `runtime.xla` is off;
@@ -83,20 +123,64 @@ class Trainer:
         loss = losses.mle_loss(log_probs)
       else:
         loss = losses.policy_gradient_loss(log_probs, rewards)
-    grads, _ = tf.clip_by_global_norm(tape.gradient(loss, variables),
-                                      self.config.generator.grad_clip)
+      loss = loss * scale
+    grads = tape.gradient(loss, variables)
+    if clip:
+      grads, _ = tf.clip_by_global_norm(grads, self.config.generator.grad_clip)
     return loss, grads
+
+  def _replica_part(self, *batches):
+    """This replica's rows of each global batch [B, ...] (all of it alone)."""
+    if self.num_replicas == 1:
+      return batches
+    context = tf.distribute.get_replica_context()
+    size = self.config.batch_size // self.num_replicas
+    start = context.replica_id_in_sync_group * size
+    return tuple(batch[start:start + size] for batch in batches)
+
+  def _g_replica_step(self, optimizer, tokens, rewards=None):
+    """One update of G on the global batch `tokens`, inside a replica.
+
+    MLE when `rewards` is None: each replica's loss is its rows' mean
+    divided by the replica count, so that the replicas' gradients sum to
+    the gradient of the mean over the global batch. Policy gradient with
+    `rewards` [B, T]: the loss is a sum over batch and time (Eq. 8), so each
+    replica's is its rows' sum. The summed gradient is clipped as one.
+    """
+    variables = self.generator.trainable_variables
+    if self.num_replicas == 1:
+      loss, grads = self.generator_gradients(tokens, rewards)
+    else:
+      tokens, *rest = self._replica_part(
+          tokens, *([] if rewards is None else [rewards]))
+      scale = 1.0 / self.num_replicas if rewards is None else 1.0
+      loss, grads = self.generator_gradients(
+          tokens, rest[0] if rest else None, scale=scale, clip=False)
+      context = tf.distribute.get_replica_context()
+      grads = context.all_reduce(tf.distribute.ReduceOp.SUM,
+                                 [tf.convert_to_tensor(g) for g in grads])
+      grads, _ = tf.clip_by_global_norm(grads, self.config.generator.grad_clip)
+      # apply_gradients sums the replicas' gradients once more.
+      grads = [g / self.num_replicas for g in grads]
+    optimizer.apply_gradients(zip(grads, variables))
+    return loss
+
+  def _run(self, replica_step, *args):
+    """`replica_step(*args)` on every replica; the sum of its results."""
+    if self.num_replicas == 1:
+      return replica_step(*args)
+    per_replica = self.strategy.run(replica_step, args=args)
+    return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica,
+                                axis=None)
 
   @tf.function
   def mle_epoch(self, data):
     """One epoch of MLE on `data` int32 [N, T]; returns the mean loss."""
     batches = self._shuffled_batches(tf.shape(data)[0])
-    variables = self.generator.trainable_variables
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
-      loss, grads = self.generator_gradients(tf.gather(data, batches[i]))
-      self.mle_optimizer.apply_gradients(zip(grads, variables))
-      total += loss
+      total += self._run(self._g_replica_step, self.mle_optimizer,
+                         tf.gather(data, batches[i]))
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
   @tf.function
@@ -132,18 +216,36 @@ class Trainer:
     cfg = self.config.discriminator
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
-      batch_tokens = tf.gather(tokens, batches[i])
-      batch_labels = tf.gather(labels, batches[i])
-      with tf.GradientTape() as tape:
-        logits = self.discriminator(batch_tokens, training=True,
-                                    dropout_seed=self.rng.make_seeds(1)[:, 0])
-        loss = losses.discriminator_loss(logits, batch_labels,
-                                         self.discriminator.l2_penalty(),
-                                         cfg.l2_reg_lambda)
-      self.d_optimizer.apply_gradients(
-          zip(tape.gradient(loss, variables), variables))
-      total += loss
+      total += self._run(self._d_replica_step, tf.gather(tokens, batches[i]),
+                         tf.gather(labels, batches[i]),
+                         self.rng.make_seeds(1)[:, 0])
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
+
+  def _d_replica_step(self, tokens, labels, dropout_seed):
+    """One D update on the global batch, inside a replica.
+
+    Each replica's share of the loss is its rows' cross-entropy summed over
+    the global batch size, plus its share of the L2 term, so that the
+    replicas' gradients sum to the global batch's. Its dropout masks are
+    its rows of the global batch's masks, the same for any replica count.
+    """
+    variables = self.discriminator.trainable_variables
+    cfg = self.config.discriminator
+    rows = (None if self.num_replicas == 1 else tf.stack([
+        tf.distribute.get_replica_context().replica_id_in_sync_group *
+        (self.config.batch_size // self.num_replicas),
+        self.config.batch_size]))
+    tokens, labels = self._replica_part(tokens, labels)
+    with tf.GradientTape() as tape:
+      logits = self.discriminator(tokens, training=True,
+                                  dropout_seed=dropout_seed,
+                                  dropout_rows=rows)
+      loss = losses.discriminator_loss(logits, labels,
+                                       self.discriminator.l2_penalty(),
+                                       cfg.l2_reg_lambda) / self.num_replicas
+    self.d_optimizer.apply_gradients(
+        zip(tape.gradient(loss, variables), variables))
+    return loss
 
   @tf.function
   def generate(self, count, rng=None, temperature=1.0):
@@ -181,9 +283,8 @@ class Trainer:
       rewards = self.rollout.rewards(samples, reward(samples),
                                      self.config.rollout_num, self.rng)
       # Only G's variables are updated: the reward (D) just scores.
-      loss, grads = self.generator_gradients(samples, rewards)
-      self.pg_optimizer.apply_gradients(
-          zip(grads, self.generator.trainable_variables))
+      loss = self._run(self._g_replica_step, self.pg_optimizer, samples,
+                       rewards)
       return loss, tf.reduce_mean(rewards)
 
     return step
