@@ -39,7 +39,7 @@ SEEDS ?= 88,89,90
 # paper_era (the code that made Table 1; see README, Table 1).
 PROTOCOL ?= released
 
-.PHONY: install docs run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
+.PHONY: install docs paper run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,21 @@ STUDY_DATA = $(if $(DATA),--data_file=$(DATA),$(call data_of,$(STUDY)))
 
 study: install
 	$(PY) -m experiments.study --study=$(STUDY) --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(STUDY_DATA) $(FLAGS)
+
+# make paper PRESET=cpu JOBS=2: every study of the paper (Table 1 under both
+# protocols, Figure 3, the three corpora), JOBS independent runs at once (one
+# per GPU, or a share of the CPU cores each), then every figure.
+JOBS ?= 1
+STUDY_FLAGS = --preset=$(PRESET) --seeds=$(SEEDS) --jobs=$(JOBS)
+
+paper: install
+	$(PY) -m experiments.study --study=table1 --protocol=paper_era $(STUDY_FLAGS) -- $(ORACLE)
+	$(PY) -m experiments.study --study=table1 $(STUDY_FLAGS) -- $(ORACLE)
+	$(PY) -m experiments.study --study=figure3 $(STUDY_FLAGS) -- $(ORACLE)
+	$(PY) -m experiments.study --study=poems $(STUDY_FLAGS) -- $(POEMS)
+	$(PY) -m experiments.study --study=obama $(STUDY_FLAGS) -- $(OBAMA)
+	$(PY) -m experiments.study --study=music $(STUDY_FLAGS) -- $(MUSIC)
+	$(PY) -m experiments.figures --preset=$(PRESET)
 
 table1: install
 	$(PY) -m experiments.study --study=table1 --preset=$(PRESET) --protocol=$(PROTOCOL) --seeds=$(SEEDS) -- $(ORACLE) $(FLAGS)

@@ -27,7 +27,7 @@ temperature curve of BLEU-n against Self-BLEU-n (`diversity.curve_margin`).
 import json
 import os
 import re
-import subprocess
+import shlex
 import sys
 
 from absl import app
@@ -37,6 +37,7 @@ import numpy as np
 from scipy import stats
 
 from experiments import cli
+from experiments import launch
 from seqgan_tf import diversity
 from seqgan_tf import files
 from seqgan_tf import paper
@@ -98,7 +99,14 @@ flags.DEFINE_string("sweep_temperatures", None,
                     f"none. Default: {TEMPERATURES} for the oracle "
                     f"(NLL-oracle against NLL-test), {CORPUS_TEMPERATURES} "
                     "for a corpus (BLEU against Self-BLEU and NLL-test).")
-flags.DEFINE_bool("dry_run", False, "Print the commands only.")
+flags.DEFINE_bool("dry_run", False, "Log the commands only.")
+flags.DEFINE_integer("jobs", 1, "Independent runs at once, each on a device "
+                     "of its own: a GPU each where the host has enough, else "
+                     "an equal share of the CPU cores. Each logs to "
+                     "<save_dir>/logs/<run>.log.")
+flags.DEFINE_bool("print_commands", False, "Print one line per run, "
+                  "'<wave>\\t<command>', for a cluster scheduler, and exit: "
+                  "wave 2 starts from wave 1's pre-trainings.")
 FLAGS = flags.FLAGS
 
 
@@ -428,17 +436,25 @@ def main(argv):
   suffix = "_paper_era" if FLAGS.protocol == "paper_era" else ""
   save_dir = FLAGS.save_dir or f"save/{FLAGS.study}_{FLAGS.preset}{suffix}"
   planned = runs(FLAGS.study, methods, seeds, FLAGS.preset, FLAGS.protocol)
-  for index, (name, recipe, extra, source) in enumerate(planned, 1):
-    seed = name.rsplit("_s", 1)[1]
-    args = command(save_dir, name, recipe, extra, seed, source, passthrough)
-    logging.info("[study] run %d/%d: %s", index, len(planned), " ".join(args))
-    if FLAGS.dry_run:
-      continue
-    if subprocess.run(args, check=False).returncode != 0:
-      cli.fail(f"run {name} failed (its log is above); fix it and start the "
-               "same study again: finished runs are not repeated")
-  if FLAGS.dry_run:
+  commands = [(name, command(save_dir, name, recipe, extra,
+                             name.rsplit("_s", 1)[1], source, passthrough),
+               source) for name, recipe, extra, source in planned]
+  if FLAGS.print_commands:
+    for wave, runs_of_wave in enumerate(launch.waves(commands), 1):
+      for _, args in runs_of_wave:
+        print(f"{wave}\t{shlex.join(args)}")
     return
+  if FLAGS.dry_run:
+    for index, (name, args, _) in enumerate(commands, 1):
+      logging.info("[study] run %d/%d: %s", index, len(commands),
+                   " ".join(args))
+    return
+  failed = launch.run(commands, FLAGS.jobs, os.path.join(save_dir, "logs"))
+  if failed:
+    where = ("its log is above" if FLAGS.jobs == 1 else
+             f"logs in {os.path.join(save_dir, 'logs')}")
+    cli.fail(f"run {', '.join(failed)} failed ({where}); fix it and start the "
+             "same study again: finished runs are not repeated")
   rows, every_run = {}, {}
   for name, _, _, _ in planned:
     if name.startswith("pretrain_"):

@@ -16,8 +16,12 @@ def test_study_runs_every_method_and_writes_the_table(tmp_path):
   result = run_module("experiments.study", "--study=table1", "--preset=smoke",
                 "--seeds=1,2", "--methods=random,seqgan",
                 "--final_eval_samples=64", "--sweep_temperatures=0.9,1.1",
-                f"--save_dir={save_dir}")
+                "--jobs=2", f"--save_dir={save_dir}")
   assert result.returncode == 0, result.stderr[-3000:]
+  # Two at once, each with a log of its own.
+  assert sorted(os.listdir(os.path.join(save_dir, "logs"))) == [
+      f"{name}_s{seed}.log" for name in ("pretrain", "random", "seqgan")
+      for seed in (1, 2)]
   with open(os.path.join(save_dir, "table1.md")) as f:
     table = f.read()
   random_row = next(line for line in table.splitlines()
@@ -109,3 +113,16 @@ def test_a_corpus_study_refuses_the_paper_era_protocol():
                       "--protocol=paper_era", "--dry_run")
   assert result.returncode == 2 and "Traceback" not in result.stderr
   assert "a corpus study runs the released protocol" in result.stderr
+
+
+def test_print_commands_gives_each_run_its_wave():
+  result = run_module("experiments.study", "--study=table1", "--preset=smoke",
+                      "--seeds=7", "--methods=random,seqgan",
+                      "--print_commands", "--", "--oracle=random")
+  assert result.returncode == 0, result.stderr[-3000:]
+  lines = [line.split("\t") for line in result.stdout.splitlines()]
+  assert [(wave, re.search(r"--run_name=(\S+)", line).group(1))
+          for wave, line in lines] == [
+              ("1", "pretrain_s7"), ("1", "random_s7"), ("2", "seqgan_s7")]
+  assert all(line.endswith("--oracle=random") for _, line in lines)
+  assert "--init_from=" in lines[2][1]
