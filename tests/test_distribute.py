@@ -52,7 +52,7 @@ def test_bad_runtime_settings_are_named(changes, message):
 
 def test_a_mirrored_pretraining_goes_on_on_one_device(tmp_path):
   save_dir = str(tmp_path)
-  common = ("--preset=smoke", f"--save_dir={save_dir}")
+  common = ("--preset=smoke", "--adversarial_epochs=1", f"--save_dir={save_dir}")
   runs = [("--recipe=pretrain", "--run_name=pre2", "--strategy=mirrored",
            "--devices=2"),
           ("--recipe=seqgan", "--run_name=branched",

@@ -84,7 +84,8 @@ def test_corpus_study_scores_quality_and_diversity_on_one_sample_size(
   save_dir = str(tmp_path / "study")
   result = run_module("experiments.study", "--study=poems", "--preset=smoke",
                       "--seeds=1", "--sweep_temperatures=0.8,1.0,1.2",
-                      f"--save_dir={save_dir}", "--", f"--data_file={corpus}")
+                      f"--save_dir={save_dir}", "--", f"--data_file={corpus}",
+                      "--pretrain_g_epochs=1", "--adversarial_epochs=1")
   assert result.returncode == 0, result.stderr[-3000:]
   with open(os.path.join(save_dir, "poems.md"), encoding="utf-8") as f:
     page = f.read()
