@@ -99,6 +99,9 @@ flags.DEFINE_string("sweep_temperatures", None,
                     f"none. Default: {TEMPERATURES} for the oracle "
                     f"(NLL-oracle against NLL-test), {CORPUS_TEMPERATURES} "
                     "for a corpus (BLEU against Self-BLEU and NLL-test).")
+flags.DEFINE_string("results_dir", None, "Also write the study's table there, "
+                    "as <study>_<preset>[_paper_era].md (docs/results for "
+                    "the documentation's tables).")
 flags.DEFINE_bool("dry_run", False, "Log the commands only.")
 flags.DEFINE_integer("jobs", 1, "Independent runs at once, each on a device "
                      "of its own: a GPU each where the host has enough, else "
@@ -470,6 +473,11 @@ def main(argv):
   command_line = "python -m experiments.study " + " ".join(sys.argv[1:])
   markdown += "\n" + provenance.line(command_line) + "\n"
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.md"), markdown)
+  if FLAGS.results_dir:
+    os.makedirs(FLAGS.results_dir, exist_ok=True)
+    files.write_atomic(os.path.join(
+        FLAGS.results_dir, f"{FLAGS.study}_{FLAGS.preset}{suffix}.md"),
+                       markdown)
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.json"),
                      json.dumps(every_run, indent=2) + "\n")
   print(markdown)

@@ -14,7 +14,9 @@ def test_corpus_study_scores_quality_and_diversity_on_one_sample_size(
   save_dir = str(tmp_path / "study")
   result = run_module("experiments.study", "--study=poems", "--preset=smoke",
                       "--seeds=1", "--sweep_temperatures=0.8,1.0",
-                      f"--save_dir={save_dir}", "--", f"--data_file={corpus}",
+                      f"--save_dir={save_dir}",
+                      f"--results_dir={tmp_path / 'docs'}", "--",
+                      f"--data_file={corpus}",
                       "--pretrain_g_epochs=1", "--adversarial_epochs=1")
   assert result.returncode == 0, result.stderr[-3000:]
   with open(os.path.join(save_dir, "poems.md"), encoding="utf-8") as f:
@@ -25,6 +27,8 @@ def test_corpus_study_scores_quality_and_diversity_on_one_sample_size(
   assert re.search(r"\| seqgan \| 1 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|", page)
   assert re.search(r"- seqgan at T = 1: BLEU-2 [0-9.]+ at Self-BLEU-2 ", page)
   assert "Written by `python -m experiments.study --study=poems" in page
+  assert (tmp_path / "docs" / "poems_smoke.md").read_text(
+      encoding="utf-8") == page
   with open(os.path.join(save_dir, "poems.json")) as f:
     every_run = json.load(f)
   assert sorted(every_run) == ["mle_s1", "seqgan_s1"]
