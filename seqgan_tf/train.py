@@ -28,8 +28,9 @@ def replica_spread(variables):
   """max |copy_i - copy_0| over the replicas' copies of `variables`."""
   spread = 0.0
   for variable in variables:
-    variable = getattr(variable, "value", variable)  # A Keras variable's.
-    copies = getattr(variable, "values", None)
+    if isinstance(variable, keras.Variable):
+      variable = variable.value  # The tf.Variable, mirrored or not.
+    copies = getattr(variable, "values", None)  # A MirroredVariable's.
     if not copies:
       continue
     first = copies[0].numpy()
