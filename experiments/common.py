@@ -164,16 +164,20 @@ def run_dir(save_dir, run_name, preset, recipe):
   return os.path.join(save_dir, name)
 
 
-class _DropSaverChatter(python_logging.Filter):
-  """TF's checkpoint saver logs an INFO line per save through absl."""
+class _DropTfChatter(python_logging.Filter):
+  """TF logs an INFO line per checkpoint save, and under --strategy=mirrored
+  one per traced all-reduce: none of them says anything to the user."""
 
   def filter(self, record):
-    return "functional_saver" not in record.pathname
+    return not (record.levelno <= python_logging.INFO and any(
+        name in record.pathname
+        for name in ("functional_saver", "cross_device_ops")))
 
 
 def main(run, argv):
   """Calls `run(FLAGS)`, turning known failures into one line and a status."""
-  logging.get_absl_handler().addFilter(_DropSaverChatter())
+  logging.get_absl_handler().addFilter(_DropTfChatter())
+  python_logging.getLogger("tensorflow").addFilter(_DropTfChatter())
   if len(argv) > 1:
     cli.fail(f"unexpected arguments: {' '.join(argv[1:])}")
   try:

@@ -57,9 +57,14 @@ def test_a_mirrored_pretraining_goes_on_on_one_device(tmp_path):
            "--devices=2"),
           ("--recipe=seqgan", "--run_name=branched",
            f"--init_from={os.path.join(save_dir, 'pre2')}")]
+  logs = []
   for args in runs:
     result = run_module("experiments.run", *common, *args)
     assert result.returncode == 0, result.stderr[-3000:]
+    logs.append(result.stderr)
+  # The log names the replicas once, not every traced all-reduce.
+  assert "Using MirroredStrategy with devices" in logs[0]
+  assert "Reduce to" not in logs[0]
   with open(os.path.join(save_dir, "branched", "results.json")) as f:
     results = json.load(f)
   # Its checkpoint, written by two replicas, restored on one device.
