@@ -249,11 +249,7 @@ def sweep_table(rows):
   """Markdown: per method, mean NLL-oracle and NLL-test at each temperature."""
   lines = ["| method | temperature | NLL-oracle | NLL-test |", "|---|---|---|---|"]
   for name, results in rows.items():
-    by_temperature = {}
-    for result in results:
-      for row in result.get("temperature_sweep", []):
-        by_temperature.setdefault(row["temperature"], []).append(row)
-    for temperature, sweep in sorted(by_temperature.items()):
+    for temperature, sweep in _sweeps(results).items():
       oracle = np.mean([row["nll_oracle"] for row in sweep])
       test = np.mean([row["nll_test"] for row in sweep])
       lines.append(f"| {name} | {temperature:g} | {oracle:.3f} | {test:.3f} |")

@@ -130,13 +130,18 @@ class Trainer:
       grads, _ = tf.clip_by_global_norm(grads, self.config.generator.grad_clip)
     return loss, grads
 
+  def _replica_start(self):
+    """The first row of the global batch that this replica takes."""
+    context = tf.distribute.get_replica_context()
+    return context.replica_id_in_sync_group * (self.config.batch_size //
+                                               self.num_replicas)
+
   def _replica_part(self, *batches):
     """This replica's rows of each global batch [B, ...] (all of it alone)."""
     if self.num_replicas == 1:
       return batches
-    context = tf.distribute.get_replica_context()
+    start = self._replica_start()
     size = self.config.batch_size // self.num_replicas
-    start = context.replica_id_in_sync_group * size
     return tuple(batch[start:start + size] for batch in batches)
 
   def _g_replica_step(self, optimizer, tokens, rewards=None):
@@ -152,11 +157,12 @@ class Trainer:
     if self.num_replicas == 1:
       loss, grads = self.generator_gradients(tokens, rewards)
     else:
-      tokens, *rest = self._replica_part(
-          tokens, *([] if rewards is None else [rewards]))
+      (tokens,) = self._replica_part(tokens)
+      if rewards is not None:
+        (rewards,) = self._replica_part(rewards)
       scale = 1.0 / self.num_replicas if rewards is None else 1.0
-      loss, grads = self.generator_gradients(
-          tokens, rest[0] if rest else None, scale=scale, clip=False)
+      loss, grads = self.generator_gradients(tokens, rewards, scale=scale,
+                                             clip=False)
       context = tf.distribute.get_replica_context()
       grads = context.all_reduce(tf.distribute.ReduceOp.SUM,
                                  [tf.convert_to_tensor(g) for g in grads])
@@ -213,8 +219,6 @@ class Trainer:
   def d_epoch(self, tokens, labels):
     """One epoch of D on shuffled real+fake `tokens` [N, T] with `labels` [N]."""
     batches = self._shuffled_batches(tf.shape(tokens)[0])
-    variables = self.discriminator.trainable_variables
-    cfg = self.config.discriminator
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
       total += self._run(self._d_replica_step, tf.gather(tokens, batches[i]),
@@ -232,10 +236,8 @@ class Trainer:
     """
     variables = self.discriminator.trainable_variables
     cfg = self.config.discriminator
-    rows = (None if self.num_replicas == 1 else tf.stack([
-        tf.distribute.get_replica_context().replica_id_in_sync_group *
-        (self.config.batch_size // self.num_replicas),
-        self.config.batch_size]))
+    rows = (None if self.num_replicas == 1 else
+            tf.stack([self._replica_start(), self.config.batch_size]))
     tokens, labels = self._replica_part(tokens, labels)
     with tf.GradientTape() as tape:
       logits = self.discriminator(tokens, training=True,

@@ -198,6 +198,7 @@ class CorpusTask(base.Task):
                              unk_rate_test=text.unk_rate(self._test))
                         if report_unk else {})
     self._data_stats["spread_samples"] = self.spread_size
+    self._real_scores = None
     self._nll_fns = {}
     self._xla = xla
     self.description = dict(task="text", **(description or {}))
@@ -224,11 +225,16 @@ class CorpusTask(base.Task):
   @property
   def data_stats(self):
     """The data's <unk> shares and the held-out real data's scores
-    (`real_<metric>`), the point a run's samples are compared with."""
-    if not any(key.startswith("real_") for key in self._data_stats):
-      self._data_stats.update(
-          {f"real_{k}": v for k, v in self.real_data_scores().items()})
-    return self._data_stats
+    (`real_<metric>`, scored once), the point a run's samples are compared
+    with."""
+    return dict(self._data_stats, **{f"real_{k}": v
+                                    for k, v in self._real().items()})
+
+  def _real(self):
+    """`real_data_scores()`, computed once."""
+    if self._real_scores is None:
+      self._real_scores = self.real_data_scores()
+    return self._real_scores
 
   def config_overrides(self):
     return dict(vocab_size=len(self.vocab), start_token=text.START_ID)
@@ -313,10 +319,7 @@ class CorpusTask(base.Task):
     spread = [m for m in self.metric_names
               if m.startswith(("self_bleu", "ms_jaccard"))]
     extras = [m for m in ("unk_rate", "mse") if m in self.metric_names]
-    real = {name[len("real_"):]: value
-            for name, value in self.data_stats.items()
-            if name.startswith("real_")}
-    real["unk_rate"] = self.data_stats.get("unk_rate_test")
+    real = dict(self._real(), unk_rate=self._data_stats.get("unk_rate_test"))
     names = dict(nll_test="test NLL", unk_rate="<unk> share", mse="MSE",
                  **{m: m.replace("self_bleu", "Self-BLEU-").replace(
                      "ms_jaccard", "MS-Jaccard-").replace("bleu", "BLEU-")
