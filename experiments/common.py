@@ -185,7 +185,7 @@ def main(run, argv):
   except runner.Interrupted as e:
     logging.warning("%s", e)
     sys.exit(128 + e.signal_number)  # The shell's convention: 130, 143.
-  except (ValueError, FloatingPointError) as e:
+  except (ValueError, FloatingPointError, runner.ClusterError) as e:
     logging.error("%s", e)
     cli.fail(str(e))
   except OSError as e:  # A full disk, a read-only directory.

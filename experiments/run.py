@@ -96,6 +96,8 @@ def run(flag_values):
                                            init_from=flag_values.init_from)
   results = trial.run()
   logging.info("Results: %s", results)
+  if not trial.runner.writes:  # A multi-worker run's chief writes the rest.
+    return results
   trial.task.finish(run_dir, results_table(save_dir, flag_values.run_name,
                                            preset, run_dir))
   return results

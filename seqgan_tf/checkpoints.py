@@ -99,10 +99,11 @@ class Checkpoints:
           "--overwrite to discard them")
     return None
 
-  def open(self):
-    """Starts saving into `directory` (after the newest already there)."""
+  def open(self, directory=None):
+    """Starts saving into `directory` (default: the one restored from),
+    after the newest already restored."""
     self._manager = tf.train.CheckpointManager(
-        self.checkpoint, self.directory, max_to_keep=MAX_TO_KEEP)
+        self.checkpoint, directory or self.directory, max_to_keep=MAX_TO_KEEP)
 
   def save(self):
     """Saves a checkpoint.
@@ -116,7 +117,7 @@ class Checkpoints:
     except (OSError, tf.errors.OpError) as e:
       reason = getattr(e, "strerror", None) or files.os_reason(e)
       raise files.RunDirError(
-          f"cannot write a checkpoint in {self.directory} ({reason}): "
+          f"cannot write a checkpoint in {self._manager.directory} ({reason}): "
           "free disk space or fix permissions, then run the same command to "
           f"resume from the last checkpoint ({self.latest or 'none yet'})"
       ) from None

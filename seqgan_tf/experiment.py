@@ -105,7 +105,7 @@ class Experiment:
         run_dir, phases,
         dict(real_data=real_data, eval_rng=self.evaluator.rng,
              **self.trainer.checkpoint_items()),
-        spec, overwrite=overwrite)
+        spec, overwrite=overwrite, role=self.trainer.role)
     self.phases = self.runner.phases
 
   @classmethod

@@ -8,13 +8,18 @@ writes the progress lines, summaries and results. It owns SIGINT/SIGTERM
 directory, another run's config refused), restoring with a fall-back
 `checkpoints.Checkpoints`'. It knows nothing of GANs: what the phases do is
 a recipe's business (`seqgan_tf.recipes`).
+
+Under a multi-worker strategy every worker process runs the same Runner on
+the same run directory, which only the chief writes (`ROLES`).
 """
 
 import dataclasses
 import errno
 import math
 import os
+import shutil
 import signal
+import tempfile
 import time
 from typing import Callable, Dict, Optional
 
@@ -33,6 +38,14 @@ from seqgan_tf import summaries
 
 RunDirError = rundir.RunDirError
 
+# A Runner's part in its run directory. only: the one process of the run.
+# chief: the multi-worker process that locks and writes it (checkpoints,
+# summaries, samples, results). worker: another multi-worker process, which
+# reads the chief's checkpoints, computes what the chief does, and saves
+# its own checkpoints (which TensorFlow's collectives may need every worker
+# to do) into a temporary directory it deletes.
+ROLES = ("only", "chief", "worker")
+
 
 class Interrupted(Exception):
   """SIGINT or SIGTERM stopped the run after a checkpoint.
@@ -44,6 +57,15 @@ class Interrupted(Exception):
   def __init__(self, message, signal_number):
     super().__init__(message)
     self.signal_number = signal_number
+
+
+class ClusterError(Exception):
+  """A multi-worker run lost a worker (its collectives failed)."""
+
+
+# What TensorFlow's collectives raise when a peer is gone or unreachable.
+_PEER_ERRORS = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError,
+                tf.errors.CancelledError, tf.errors.AbortedError)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,9 +196,19 @@ class Runner:
       resume (models, optimisers, RNGs, data).
     spec: `RunSpec`.
     overwrite: delete `run_dir` first, if it is a run directory.
+    role: one of `ROLES`.
   """
 
-  def __init__(self, run_dir, phases, checkpoint_items, spec, overwrite=False):
+  def __init__(self, run_dir, phases, checkpoint_items, spec, overwrite=False,
+               role="only"):
+    if role not in ROLES:
+      raise ValueError(f"role={role!r}: choose one of {', '.join(ROLES)}")
+    if overwrite and role != "only":
+      raise RunDirError(
+          "--overwrite with --strategy=multi_worker: the workers share the "
+          "run directory, so none deletes it; delete it yourself, then start "
+          "every worker without --overwrite")
+    self.role = role
     self.directory = rundir.RunDirectory(run_dir, spec.config_json,
                                          spec.upgrade_saved)
     self.run_dir = self.directory.path
@@ -208,8 +240,14 @@ class Runner:
     return max((p.first_step + p.epochs for p in self.phases
                 if p.first_step is not None), default=0)
 
+  @property
+  def writes(self):
+    """Whether this process writes the run directory (not a worker)."""
+    return self.role != "worker"
+
   def _start_new(self):
-    self.directory.create(self.spec.files)
+    if self.writes:
+      self.directory.create(self.spec.files)
     if self.spec.start_from:
       try:
         self.checkpoints.restore(self.spec.start_from)
@@ -222,7 +260,8 @@ class Runner:
                    int(self.epoch))
     else:
       self.spec.start()
-    self.directory.write_config()
+    if self.writes:
+      self.directory.write_config()
 
   def _phase_name(self, index):
     return self.phases[index].name if index < self.done else "done"
@@ -349,6 +388,8 @@ class Runner:
     for s in handled:
       signal.signal(s, self._on_signal)
     try:
+      if self.role != "only":
+        return self._run_in_cluster()
       lock = self.directory.lock()
       try:
         lock.__enter__()
@@ -384,10 +425,43 @@ class Runner:
                  "written)", self.run_dir)
     return self.directory.read_results()
 
-  def _run(self):
+  def _run_in_cluster(self):
+    """`_run` of one process of a multi-worker run.
+
+    The chief locks the run directory; a worker saves into a temporary
+    directory. A lost peer becomes a `ClusterError` that says how to resume.
+    """
+    scratch = None
+    try:
+      if self.writes:
+        with self.directory.lock():
+          return self._run()
+      scratch = tempfile.mkdtemp(prefix="seqgan-tf-worker-")
+      return self._run(scratch)
+    except _PEER_ERRORS as e:
+      lines = str(e).splitlines()
+      reason = next((line for line in lines if "aborted by" in line),
+                    lines[0] if lines else "")
+      raise ClusterError(
+          f"a worker of the cluster is gone ({type(e).__name__}: "
+          f"{reason.strip()[:200]}); start every worker again with "
+          "the same command to resume from the last checkpoint in "
+          f"{self.directory.checkpoint_dir}") from None
+    finally:
+      if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+  def _run(self, checkpoint_dir=None):
+    """Restores or starts, runs what is left; saves into `checkpoint_dir`
+    (default: the run directory's)."""
     if self.overwrite:
       self.directory.delete_for_overwrite()
-    new = self.directory.check(has_checkpoints=bool(self.checkpoints.paths()))
+    if self.writes:
+      new = self.directory.check(has_checkpoints=bool(self.checkpoints.paths()))
+    else:
+      # The chief checks the directory, which it may be creating meanwhile:
+      # a worker goes by the checkpoints alone.
+      new = not self.checkpoints.paths()
     restored = None if new else self.checkpoints.restore_newest()
     if restored and int(self.phase) == self.done:
       logging.info("%s already holds a finished run: nothing to do (pass "
@@ -399,8 +473,9 @@ class Runner:
                    self._phase_name(int(self.phase)), int(self.epoch))
     else:
       self._start_new()
-    self.checkpoints.open()
-    self.writer = tf.summary.create_file_writer(self.run_dir)
+    self.checkpoints.open(checkpoint_dir)
+    self.writer = (tf.summary.create_file_writer(self.run_dir) if self.writes
+                   else tf.summary.create_noop_writer())
     if not restored:
       self._write_run_summaries()
     started = time.monotonic()
@@ -411,7 +486,9 @@ class Runner:
     final_step = self.final_step()
     metrics, samples = self._evaluate(final_step, "final",
                                       self.spec.final_eval_samples, final=True)
-    self.directory.write_samples(self.spec.evaluator.format_samples(samples[:10000]))
+    if self.writes:
+      self.directory.write_samples(
+          self.spec.evaluator.format_samples(samples[:10000]))
     results = dict(self.spec.results,
                    final_eval_samples=self.spec.final_eval_samples,
                    epochs=final_step,
@@ -419,7 +496,8 @@ class Runner:
                    **{f"{k}_final": v for k, v in metrics.items()},
                    **self._best_results(),
                    **self.spec.evaluator.final_extras(self.writer))
-    self.directory.write_results(results)
+    if self.writes:
+      self.directory.write_results(results)
     self._save(self.done, 0)
     self.writer.flush()
     return results

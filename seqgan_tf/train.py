@@ -46,7 +46,13 @@ class Trainer:
   with a tiny config. Every method builds all of it, D included, so every
   method's checkpoint has the same layout. `runtime` (a
   `runtime.RuntimeConfig`, default XLA on) says whether G's gradient step
-  is compiled by XLA.
+  is compiled by XLA, and over which devices the steps run.
+
+  Attributes:
+    strategy: the `tf.distribute.Strategy` everything is built under.
+    num_replicas: its replicas, over which each batch is split.
+    role: this process's part in the run directory (`runtime.role`):
+      "only", or "chief" or "worker" of a multi-worker cluster.
   """
 
   def __init__(self, config, runtime=None):
@@ -55,6 +61,7 @@ class Trainer:
     gen_cfg, dis_cfg = config.generator, config.discriminator
     self.strategy = self.runtime.distribution()
     self.num_replicas = self.strategy.num_replicas_in_sync
+    self.role = runtime_lib.role(self.strategy)
     if config.batch_size % self.num_replicas:
       raise ValueError(
           f"--batch_size={config.batch_size} does not split into the "

@@ -37,6 +37,17 @@ def run_module(*args, environ=None):
                         capture_output=True, text=True, timeout=600)
 
 
+def start_module(*args, environ=None, log=None):
+  """`python -m args` started in the background (`run_module`'s
+  environment); its stdout and stderr go to the file `log`. Returns the
+  `subprocess.Popen`."""
+  env = dict(os.environ if environ is None else environ,
+             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+  with open(log, "w", encoding="utf-8") as out:
+    return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
+
+
 def write_corpus(path, count=60, seed=0):
   """A tiny corpus of two-line poems, 8 tokens each, at `path`."""
   rng = random.Random(seed)
@@ -67,8 +78,8 @@ def _calls(function, module, names_sought, seen=None):
 
 
 # What makes a test slow: an entry point in a subprocess, or a whole run.
-_SLOW_NAMES = frozenset({"run_module", "subprocess", "Experiment",
-                         "tiny_experiment"})
+_SLOW_NAMES = frozenset({"run_module", "start_module", "subprocess",
+                         "Experiment", "tiny_experiment"})
 
 
 def pytest_configure(config):
