@@ -15,6 +15,10 @@ one per machine kind, with the command, commit, CPU and date.
   python -m benchmarks.bench                      # paper config, all phases
   python -m benchmarks.bench --precision=bf16     # bf16 matmuls (--precision)
   python -m benchmarks.bench --phases=mle_epoch,d_epoch --repeats=5
+  python -m benchmarks.bench --strategy=mirrored  # every GPU, beside one device
+
+Under --strategy=mirrored each phase is timed on the replicas and on one
+device, in the same process, and the table gives the speed-up.
 """
 
 import datetime
@@ -199,26 +203,12 @@ def main(argv):
   nll = oracle_lib.make_nll_fn(oracle)
   real = tf.Variable(oracle.sample(config.num_samples,
                                    tf.random.Generator.from_seed(1)))
-  fake = trainer.generate(config.num_samples)
-  d_tokens = tf.concat([real, fake], 0)
-  d_labels = tf.concat([tf.ones(config.num_samples, tf.int32),
-                        tf.zeros(config.num_samples, tf.int32)], 0)
-  # The recipe's own epoch functions: what a run executes.
-  g_pretrain, _, adversarial = recipes.build(
-      "seqgan", recipes.Context(trainer, config, real))
-  runs = dict(
-      mle_epoch=lambda: g_pretrain.run_epoch(0),
-      generate_10k=lambda: trainer.generate(config.num_samples),
-      nll_oracle_10k=lambda: nll(real),
-      d_epoch=lambda: trainer.d_epoch(d_tokens, d_labels),
-      adv_g_step=trainer.policy_gradient_step(seqgan.reward(trainer)),
-      adv_epoch=lambda: adversarial.run_epoch(0))
-  if "pgbleu_g_step" in FLAGS.phases:
-    # One PG-BLEU g-step: BLEU-3 of every rollout against all real samples.
-    bleu = rewards.BleuReward(real.numpy(), config.pgbleu_order,
-                              config.generator.vocab_size)
-    runs["pgbleu_g_step"] = trainer.policy_gradient_step(
-        lambda samples: lambda tokens, given_num: bleu(tokens))
+  runs = phase_runs(trainer, config, real, nll)
+  # Under several replicas, the same phases on one device beside them: the
+  # cost or gain of splitting, measured in one process on one machine.
+  one_device = (phase_runs(train.Trainer(config, runtime_lib.RuntimeConfig()),
+                           config, real, nll)
+                if trainer.num_replicas > 1 else None)
   peaks = dict(fp32=matmul_peak_gflops(dtype=tf.float32),
                bf16=matmul_peak_gflops(dtype=tf.bfloat16))
   peak = peaks[FLAGS.precision]
@@ -243,8 +233,12 @@ def main(argv):
     gflops = flops[phase] / seconds / 1e9
     results[phase] = dict(median_s=seconds, gflop_s=gflops,
                           peak_ratio=gflops / peak)
-    print(f"{phase:16s} {seconds:10.3f} {gflops:9.1f} {gflops / peak:8.1%}",
-          flush=True)
+    line = f"{phase:16s} {seconds:10.3f} {gflops:9.1f} {gflops / peak:8.1%}"
+    if one_device:
+      alone = time_phase(one_device[phase], FLAGS.repeats, warm_up)
+      results[phase].update(one_device_s=alone, speedup=alone / seconds)
+      line += f"  (1 device {alone:.3f} s: x{alone / seconds:.2f})"
+    print(line, flush=True)
   report = dict(phases=results, machine=_device_name(), cpu_model=cpu_model,
                 cpu_flags=cpu_flags, environment=environment,
                 tf_version=tf.__version__,
@@ -268,6 +262,31 @@ def main(argv):
   print(f"wrote {FLAGS.out_dir}/latest.json and {table}")
 
 
+def phase_runs(trainer, config, real, nll):
+  """{phase: a function doing it once} on `trainer`: what a run executes."""
+  fake = trainer.generate(config.num_samples)
+  d_tokens = tf.concat([real, fake], 0)
+  d_labels = tf.concat([tf.ones(config.num_samples, tf.int32),
+                        tf.zeros(config.num_samples, tf.int32)], 0)
+  # The recipe's own epoch functions.
+  g_pretrain, _, adversarial = recipes.build(
+      "seqgan", recipes.Context(trainer, config, real))
+  runs = dict(
+      mle_epoch=lambda: g_pretrain.run_epoch(0),
+      generate_10k=lambda: trainer.generate(config.num_samples),
+      nll_oracle_10k=lambda: nll(real),
+      d_epoch=lambda: trainer.d_epoch(d_tokens, d_labels),
+      adv_g_step=trainer.policy_gradient_step(seqgan.reward(trainer)),
+      adv_epoch=lambda: adversarial.run_epoch(0))
+  if "pgbleu_g_step" in FLAGS.phases:
+    # One PG-BLEU g-step: BLEU-3 of every rollout against all real samples.
+    bleu = rewards.BleuReward(real.numpy(), config.pgbleu_order,
+                              config.generator.vocab_size)
+    runs["pgbleu_g_step"] = trainer.policy_gradient_step(
+        lambda samples: lambda tokens, given_num: bleu(tokens))
+  return runs
+
+
 def machine_kind(cpu_model):
   """A file-name form of a CPU's name: "amd-epyc-family-23-model-49-2-cores"."""
   return re.sub(r"[^a-z0-9]+", "-", cpu_model.lower()).strip("-")
@@ -285,9 +304,15 @@ def markdown(report):
            f"{report['tf_version']}; environment: "
            f"{environment or 'TF defaults'}.", "",
            "| phase | median (s) | GFLOP/s | of peak |", "|---|---|---|---|"]
+  split = report["replicas"] > 1
+  if split:  # Each phase on one device too, in the same process.
+    lines[-2] += " one device (s) | speed-up |"
+    lines[-1] += "---|---|"
   for phase, result in report["phases"].items():
     lines.append(f"| {phase} | {result['median_s']:.3f} | "
                  f"{result['gflop_s']:.1f} | {result['peak_ratio']:.1%} |")
+    if split:
+      lines[-1] += f" {result['one_device_s']:.3f} | {result['speedup']:.2f}x |"
   command = "python -m benchmarks.bench " + " ".join(sys.argv[1:])
   lines += ["", provenance.line(command)]
   return "\n".join(lines) + "\n"

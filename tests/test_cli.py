@@ -148,17 +148,20 @@ def test_evaluate_bleu_by_the_2016_rule(tmp_path):
       f"BLEU-3 (nltk2016) {(1 + 0.25 ** (1 / 3)) / 2:.4f}")
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+# bf16 on two replicas (two logical CPU devices), each phase on one device
+# beside them: one run checks both, as each costs a process.
+@pytest.mark.parametrize("precision, replicas", [("fp32", 1), ("bf16", 2)])
 def test_bench_records_the_precision_both_peaks_and_the_environment(
-    tmp_path, precision):
+    tmp_path, precision, replicas):
   # Only the one setting below: none of the caller's thread or kernel settings.
   environ = {k: v for k, v in os.environ.items()
              if not k.startswith(("TF_NUM_", "TF_ENABLE_ONEDNN", "XLA_", "OMP_"))}
+  split = ("--strategy=mirrored", f"--devices={replicas}") if replicas > 1 else ()
   result = run_module("benchmarks.bench", "--preset=smoke",
                 "--phases=mle_epoch,d_epoch", "--repeats=1",
                 f"--precision={precision}", f"--out_dir={tmp_path}",
                 f"--history_dir={tmp_path / 'history'}",
-                f"--results_dir={tmp_path / 'results'}",
+                f"--results_dir={tmp_path / 'results'}", *split,
                 environ=dict(environ, TF_NUM_INTEROP_THREADS="2"))
   assert result.returncode == 0, result.stderr[-3000:]
   assert "environment: TF_NUM_INTEROP_THREADS=2" in result.stdout
@@ -173,9 +176,18 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
   assert isinstance(report["cpu_flags"], list)
   history = list((tmp_path / "history").glob(f"*_{report['commit']}.json"))
   assert len(history) == 1 and json.loads(history[0].read_text()) == report
-  table, = (tmp_path / "results").glob(f"bench_*_{precision}.md")
+  suffix = f"_x{replicas}" if replicas > 1 else ""
+  table, = (tmp_path / "results").glob(f"bench_*_{precision}{suffix}.md")
   text = table.read_text(encoding="utf-8")
   assert "| mle_epoch | " in text and "| d_epoch | " in text
+  assert report["replicas"] == replicas
+  for result in report["phases"].values():
+    if replicas > 1:  # Timed on one device too, and the ratio of the two.
+      assert result["speedup"] == pytest.approx(
+          result["one_device_s"] / result["median_s"])
+    else:
+      assert "one_device_s" not in result
+  assert ("| speed-up |" in text) == (replicas > 1)
   assert "Written by `python -m benchmarks.bench --preset=smoke" in text
 
 
