@@ -21,7 +21,7 @@ def _static_length(tokens):
   return length
 
 
-def categorical(logits, seed):
+def categorical(logits, seed, rows=None):
   """One draw per row from softmax(`logits`), int32 [B], by inverse CDF.
 
   The same distribution as `tf.random.stateless_categorical` at temperature 1
@@ -37,6 +37,10 @@ def categorical(logits, seed):
   Args:
     logits: float32 [B, V].
     seed: int32 [2], the stateless seed.
+    rows: None, or (indices int32 [B], total): these B rows are the rows
+      `indices` of a batch of `total` rows, and each takes that row's
+      uniform draw, so that a batch split across replicas draws as it does
+      whole.
   """
   batch_size, vocab_size = tf.shape(logits)[0], logits.shape[-1]
   block = _block_size(vocab_size)
@@ -46,7 +50,12 @@ def categorical(logits, seed):
     weights = tf.pad(weights, [[0, 0], [0, num_blocks * block - vocab_size]])
   blocks = tf.reshape(weights, [batch_size, num_blocks, block])
   block_cdf = _cumsum_rows(tf.reduce_sum(blocks, axis=2))
-  u = tf.random.stateless_uniform([batch_size, 1], seed) * block_cdf[:, -1:]
+  if rows is None:
+    u = tf.random.stateless_uniform([batch_size, 1], seed)
+  else:
+    indices, total = rows
+    u = tf.gather(tf.random.stateless_uniform([total, 1], seed), indices)
+  u = u * block_cdf[:, -1:]
   # The first block whose cumulative weight exceeds u (the last if none does).
   chosen = tf.searchsorted(block_cdf[:, :-1], u, side="right")  # [B, 1]
   below = tf.where(chosen > 0,
@@ -256,7 +265,7 @@ class Generator(keras.Model):
     return tf.stack(log_probs, axis=1), tf.stack(fed, axis=1)
 
   def sample_continuation(self, tokens, state, num_steps, rng,
-                          temperature=1.0):
+                          temperature=1.0, rows=None):
     """Samples `num_steps` tokens after `tokens` [B] read from `state`.
 
     A Python int `num_steps` unrolls the loop (whole sequences: faster than a
@@ -267,8 +276,11 @@ class Generator(keras.Model):
       tokens: int32 [B], the last token of each prefix (or the start token).
       state: (h, c) before reading `tokens`.
       num_steps: int32 scalar (Python int or tensor), tokens to draw.
-      rng: `tf.random.Generator` giving the per-step seeds.
+      rng: a `tf.random.Generator` giving the per-step seeds, or an int32
+        [2] stateless seed they are split from.
       temperature: the softmax temperature (a Python float); 1 is G itself.
+      rows: these rows' place in a larger batch (`categorical`); None for
+        a whole batch.
 
     Returns:
       int32 [B, num_steps].
@@ -276,9 +288,12 @@ class Generator(keras.Model):
     def draw(carry, seed):
       tokens, state = carry[0], carry[1:]
       logits, state = self.step(tokens, state)
-      return (categorical(_tempered(logits, temperature), seed),) + state
+      return (categorical(_tempered(logits, temperature), seed, rows),) + state
 
-    seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
+    if isinstance(rng, tf.random.Generator):
+      seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
+    else:
+      seeds = tf.random.experimental.stateless_split(rng, num_steps)
     if not isinstance(num_steps, int) or num_steps == 0:
       drawn, _, _ = tf.scan(draw, seeds, initializer=(tokens,) + tuple(state))
       return tf.transpose(drawn)

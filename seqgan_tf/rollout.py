@@ -55,17 +55,17 @@ class Rollout:
     states = self.policy.teacher_forcing_states(samples)
     return tuple(tf.stack(parts) for parts in zip(*states))
 
-  def _complete(self, tiled, states, given_num, rollout_num, rng):
+  def _complete(self, tiled, states, given_num, rollout_num, rng, rows=None):
     # The state having read start, y_1..y_{t-1}; reading y_t comes next.
     state = tuple(tf.tile(s[given_num - 1], [rollout_num, 1]) for s in states)
     seq_len = tiled.shape[1]
     completion = self.policy.sample_continuation(
-        tiled[:, given_num - 1], state, seq_len - given_num, rng)
+        tiled[:, given_num - 1], state, seq_len - given_num, rng, rows=rows)
     completed = tf.concat([tiled[:, :given_num], completion], axis=1)
     completed.set_shape([None, seq_len])
     return completed
 
-  def rewards(self, samples, reward_fn, rollout_num, rng):
+  def rewards(self, samples, reward_fn, rollout_num, rng, rows=None):
     """Action values Q(Y_{1:t-1}, y_t) of Eq. (4) for every token.
 
     For a prefix of length t < T, Q is the mean of `reward_fn` over
@@ -84,18 +84,32 @@ class Rollout:
         `Discriminator.rollout_scorer(samples)`, or any function of the
         tokens alone such as `lambda tokens, _: D.prob_real(tokens)`.
       rollout_num: N, completions per prefix.
-      rng: `tf.random.Generator` for the completions.
+      rng: a `tf.random.Generator`, or an int32 [2] stateless seed: the
+        completions of each prefix length draw from a seed split from it.
+      rows: None, or (start, total): `samples` are the rows start,
+        start + 1, ... of a batch of `total` (a replica's share), and their
+        completions draw as those rows' completions do in the whole batch.
 
     Returns:
       float32 [B, T].
     """
     batch_size = tf.shape(samples)[0]
     seq_len = samples.shape[1]
+    if isinstance(rng, tf.random.Generator):
+      rng = rng.make_seeds(1)[:, 0]
+    prefix_seeds = tf.random.experimental.stateless_split(rng, seq_len - 1)
+    tiled_rows = None
+    if rows is not None:  # Row r * B + b of the tiled batch, in the whole's.
+      start, total = rows
+      tiled_rows = (tf.reshape(tf.range(rollout_num)[:, None] * total + start +
+                               tf.range(batch_size)[None, :], [-1]),
+                    rollout_num * total)
     states = self._stacked_states(samples)
     tiled = tf.tile(samples, [rollout_num, 1])
     rewards = tf.TensorArray(tf.float32, size=seq_len)
     for given_num in tf.range(1, seq_len):
-      completed = self._complete(tiled, states, given_num, rollout_num, rng)
+      completed = self._complete(tiled, states, given_num, rollout_num,
+                                 prefix_seeds[given_num - 1], tiled_rows)
       scores = tf.reshape(reward_fn(completed, given_num),
                           [rollout_num, batch_size])
       rewards = rewards.write(given_num - 1, tf.reduce_mean(scores, axis=0))

@@ -7,6 +7,8 @@ inside one `tf.function` call each; the schedule around them is eager
 Python in the recipes and `seqgan_tf.runner`.
 """
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -151,22 +153,20 @@ class Trainer:
     size = self.config.batch_size // self.num_replicas
     return tuple(batch[start:start + size] for batch in batches)
 
-  def _g_replica_step(self, optimizer, tokens, rewards=None):
-    """One update of G on the global batch `tokens`, inside a replica.
+  def _g_update(self, optimizer, tokens, rewards=None):
+    """One update of G, inside a replica, from its rows `tokens` of the
+    global batch.
 
     MLE when `rewards` is None: each replica's loss is its rows' mean
     divided by the replica count, so that the replicas' gradients sum to
     the gradient of the mean over the global batch. Policy gradient with
-    `rewards` [B, T]: the loss is a sum over batch and time (Eq. 8), so each
-    replica's is its rows' sum. The summed gradient is clipped as one.
+    its rows' `rewards`: the loss is a sum over batch and time (Eq. 8), so
+    each replica's is its rows' sum. The summed gradient is clipped as one.
     """
     variables = self.generator.trainable_variables
     if self.num_replicas == 1:
       loss, grads = self.generator_gradients(tokens, rewards)
     else:
-      (tokens,) = self._replica_part(tokens)
-      if rewards is not None:
-        (rewards,) = self._replica_part(rewards)
       scale = 1.0 / self.num_replicas if rewards is None else 1.0
       loss, grads = self.generator_gradients(tokens, rewards, scale=scale,
                                              clip=False)
@@ -178,6 +178,28 @@ class Trainer:
       grads = [g / self.num_replicas for g in grads]
     optimizer.apply_gradients(zip(grads, variables))
     return loss
+
+  def _mle_replica_step(self, tokens):
+    """One MLE update on the global batch `tokens`, inside a replica."""
+    (tokens,) = self._replica_part(tokens)
+    return self._g_update(self.mle_optimizer, tokens)
+
+  def _pg_replica_step(self, reward, samples, seed):
+    """A g-step's rollouts and update for this replica's rows of `samples`.
+
+    Each replica completes and scores its own rows, each completion drawn
+    as in the whole batch (`Rollout.rewards(rows=...)`), so the rewards do
+    not depend on the replica count. Returns (loss, the rewards' sum).
+    """
+    rows = None
+    if self.num_replicas > 1:
+      rows = (self._replica_start(), self.config.batch_size)
+      (samples,) = self._replica_part(samples)
+    rewards = self.rollout.rewards(samples, reward(samples),
+                                   self.config.rollout_num, seed, rows)
+    # Only G's variables are updated: the reward (D) just scores.
+    return (self._g_update(self.pg_optimizer, samples, rewards),
+            tf.reduce_sum(rewards))
 
   def _run(self, replica_step, *args):
     """`replica_step(*args)` on every replica; the sum of its results."""
@@ -193,8 +215,7 @@ class Trainer:
     batches = self._shuffled_batches(tf.shape(data)[0])
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
-      total += self._run(self._g_replica_step, self.mle_optimizer,
-                         tf.gather(data, batches[i]))
+      total += self._run(self._mle_replica_step, tf.gather(data, batches[i]))
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
   @tf.function
@@ -276,9 +297,9 @@ class Trainer:
     """A g-step with this reward: sample, estimate Q by rollouts, update G.
 
     Args:
-      reward: `reward(samples)` for samples int32 [B, T] returns the
-        `reward_fn(tokens, t)` that `Rollout.rewards` calls on completed
-        rollouts (see there). SeqGAN passes `Discriminator.rollout_scorer`;
+      reward: `reward(samples)` for samples int32 [B, T] (under several
+        replicas, each replica's rows) returns the `reward_fn(tokens, t)`
+        that `Rollout.rewards` calls on their completed rollouts (see there). SeqGAN passes `Discriminator.rollout_scorer`;
         any function of the tokens works, e.g.
         `lambda samples: lambda tokens, t: score(tokens)`.
 
@@ -290,12 +311,10 @@ class Trainer:
     @tf.function
     def step():
       samples = self.generator.sample(self.config.batch_size, self.rng)
-      rewards = self.rollout.rewards(samples, reward(samples),
-                                     self.config.rollout_num, self.rng)
-      # Only G's variables are updated: the reward (D) just scores.
-      loss = self._run(self._g_replica_step, self.pg_optimizer, samples,
-                       rewards)
-      return loss, tf.reduce_mean(rewards)
+      seed = self.rng.make_seeds(1)[:, 0]  # The rollouts'.
+      loss, reward_sum = self._run(
+          functools.partial(self._pg_replica_step, reward), samples, seed)
+      return loss, reward_sum / tf.cast(tf.size(samples), tf.float32)
 
     return step
 
