@@ -39,7 +39,7 @@ SEEDS ?= 88,89,90
 # paper_era (the code that made Table 1; see README, Table 1).
 PROTOCOL ?= released
 
-.PHONY: install docs paper run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench bench-bleu profile clean
+.PHONY: install docs paper run study table1 figure3 figures synthetic synthetic-seqgan synthetic-mle poetry obama music smoke tensorboard test test-fast bench gpu-check bench-bleu profile clean
 
 $(VENV)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -131,6 +131,11 @@ test-fast: install
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)
+
+# On a GPU machine: the fast tests, bench in fp32 and bf16, a short paper
+# run and the ops' placement, in one JSON (save/gpu_check/gpu_check.json).
+gpu-check: install
+	$(PY) -m benchmarks.gpu_check $(FLAGS)
 
 # Op-by-op time of one phase, e.g. make profile FLAGS="--phase=sample".
 profile: install

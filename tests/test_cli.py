@@ -191,6 +191,23 @@ def test_bench_records_the_precision_both_peaks_and_the_environment(
   assert "Written by `python -m benchmarks.bench --preset=smoke" in text
 
 
+def test_gpu_check_without_a_gpu_says_so_and_counts_the_ops_placed(tmp_path):
+  result = run_module("benchmarks.gpu_check", "--steps=placement",
+                      f"--out={tmp_path}")
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(tmp_path / "gpu_check.json") as f:
+    report = json.load(f)
+  assert report["tensorflow_gpus"] == 0
+  assert report["note"].startswith("no GPU found")
+  placement = report["steps"]["placement"]
+  assert placement["returncode"] == 0
+  assert placement["ops_by_device"]["CPU"] > 0
+  assert placement["cpu_op_types"]["MatMul"] > 0  # G's and D's own ops.
+  bad = run_module("benchmarks.gpu_check", "--steps=placement,benchmark",
+                   f"--out={tmp_path}")
+  assert bad.returncode != 0 and "--steps: unknown benchmark" in bad.stderr
+
+
 @pytest.mark.parametrize("phase,op", [("sample", "Softmax"),
                                       ("d_step", "Conv2D")])
 def test_profile_ops_lists_the_ops_of_a_phase(phase, op):
