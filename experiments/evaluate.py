@@ -25,11 +25,8 @@ today without smoothing. --ms_jaccard=N and --distinct=N are those of
 `seqgan_tf.diversity` (definitions there and in docs/samples-and-scores.md).
 """
 
-import re
-
 from absl import app
 from absl import flags
-import numpy as np
 import tensorflow as tf
 
 from experiments import cli
@@ -37,6 +34,7 @@ from seqgan_tf import bleu
 from seqgan_tf import config as config_lib
 from seqgan_tf import diversity
 from seqgan_tf import oracle as oracle_lib
+from seqgan_tf import text
 
 _G = config_lib.GeneratorConfig()
 
@@ -83,47 +81,10 @@ FLAGS = flags.FLAGS
 MAX_BLEU_ORDER = 10  # The papers report BLEU-2 to BLEU-5.
 
 
-def read_lines(path, flag_name):
-  """Non-empty lines of a UTF-8 text file, or ValueError naming the flag."""
-  try:
-    with open(path, encoding="utf-8-sig") as f:
-      lines = [line for line in f.read().splitlines() if line.strip()]
-  except FileNotFoundError:
-    raise ValueError(f"--{flag_name}={path}: no such file") from None
-  except IsADirectoryError:
-    raise ValueError(f"--{flag_name}={path}: a directory, expected a text "
-                     "file with one sequence per line") from None
-  except UnicodeDecodeError:
-    raise ValueError(f"--{flag_name}={path}: not UTF-8 text") from None
-  if not lines:
-    raise ValueError(f"--{flag_name}={path}: no sequences in the file")
-  return lines
-
-
-def read_sequences(path, vocab_size, seq_len):
-  """int32 [N, seq_len] from a text file, or ValueError naming the bad line."""
-  rows = []
-  for number, line in enumerate(read_lines(path, "samples"), 1):
-    tokens = line.split()
-    # int() would also take "+1", "0_1" and other scripts' digits ("١").
-    if not all(re.fullmatch(r"[0-9]+", token) for token in tokens):
-      raise ValueError(f"--samples={path}, line {number}: not integer token "
-                       "ids (ASCII digits 0-9)")
-    row = [int(token) for token in tokens]
-    if len(row) != seq_len:
-      raise ValueError(f"--samples={path}, line {number}: {len(row)} tokens, "
-                       f"expected --seq_len={seq_len}")
-    if min(row) < 0 or max(row) >= vocab_size:
-      raise ValueError(f"--samples={path}, line {number}: token id outside "
-                       f"[0, --vocab_size={vocab_size})")
-    rows.append(row)
-  return np.asarray(rows, np.int32)
-
-
 def bleu_of_files(samples_path, references_path, order, rule="method1"):
-  references = [line.split() for line in read_lines(references_path,
+  references = [line.split() for line in text.read_lines(references_path,
                                                     "references")]
-  samples = [line.split() for line in read_lines(samples_path, "samples")]
+  samples = [line.split() for line in text.read_lines(samples_path, "samples")]
   return bleu.BleuScorer(references, order).average_bleu(samples, order, rule)
 
 
@@ -133,7 +94,7 @@ def main(argv):
     if not FLAGS.samples:
       raise ValueError("--samples is required: a file of token sequences")
     samples = lambda: [line.split()
-                       for line in read_lines(FLAGS.samples, "samples")]
+                       for line in text.read_lines(FLAGS.samples, "samples")]
     if FLAGS.self_bleu is not None:
       if not 1 <= FLAGS.self_bleu <= MAX_BLEU_ORDER:
         raise ValueError(f"--self_bleu={FLAGS.self_bleu}: must be in [1, "
@@ -154,7 +115,7 @@ def main(argv):
         raise ValueError("--ms_jaccard needs --references=FILE, the real "
                          "sequences")
       references = [line.split()
-                    for line in read_lines(FLAGS.references, "references")]
+                    for line in text.read_lines(FLAGS.references, "references")]
       score = diversity.ms_jaccard(samples(), references, FLAGS.ms_jaccard)
       print(f"MS-Jaccard-{FLAGS.ms_jaccard} {score:.4f}")
       return
@@ -178,7 +139,7 @@ def main(argv):
                                        FLAGS.oracle_params, FLAGS.oracle_seed,
                                        FLAGS.oracle_stddev, FLAGS.oracle_dir)
     oracle = oracle_lib.build(config, params)
-    tokens = read_sequences(FLAGS.samples, config.vocab_size, config.seq_len)
+    tokens = text.read_token_ids(FLAGS.samples, config.vocab_size, config.seq_len)
     nll = float(oracle_lib.make_nll_fn(oracle)(tf.constant(tokens)))
   except ValueError as e:
     cli.fail(str(e))

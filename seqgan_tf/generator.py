@@ -290,7 +290,7 @@ class Generator(keras.Model):
       logits, state = self.step(tokens, state)
       return (categorical(_tempered(logits, temperature), seed, rows),) + state
 
-    if isinstance(rng, tf.random.Generator):
+    if hasattr(rng, "make_seeds"):  # A tf.random.Generator, or alike.
       seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
     else:
       seeds = tf.random.experimental.stateless_split(rng, num_steps)

@@ -95,7 +95,7 @@ class Rollout:
     """
     batch_size = tf.shape(samples)[0]
     seq_len = samples.shape[1]
-    if isinstance(rng, tf.random.Generator):
+    if hasattr(rng, "make_seeds"):  # A tf.random.Generator, or alike.
       rng = rng.make_seeds(1)[:, 0]
     prefix_seeds = tf.random.experimental.stateless_split(rng, seq_len - 1)
     tiled_rows = None

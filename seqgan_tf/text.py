@@ -219,3 +219,42 @@ def split(sequences, test_size, seed, name="test_size"):
   test = [sequences[i] for i in sorted(order[:test_size])]
   train = [sequences[i] for i in sorted(order[test_size:])]
   return train, test
+
+
+def read_lines(path, flag_name):
+  """Non-empty lines of a UTF-8 text file of sequences given by --`flag_name`
+  (samples to score, references), or ValueError naming the flag."""
+  try:
+    with open(path, encoding="utf-8-sig") as f:
+      lines = [line for line in f.read().splitlines() if line.strip()]
+  except FileNotFoundError:
+    raise ValueError(f"--{flag_name}={path}: no such file") from None
+  except IsADirectoryError:
+    raise ValueError(f"--{flag_name}={path}: a directory, expected a text "
+                     "file with one sequence per line") from None
+  except UnicodeDecodeError:
+    raise ValueError(f"--{flag_name}={path}: not UTF-8 text") from None
+  if not lines:
+    raise ValueError(f"--{flag_name}={path}: no sequences in the file")
+  return lines
+
+
+def read_token_ids(path, vocab_size, seq_len):
+  """int32 [N, seq_len] from --samples, a file of token ids, one sequence per
+  line; ValueError naming the bad line."""
+  rows = []
+  for number, line in enumerate(read_lines(path, "samples"), 1):
+    tokens = line.split()
+    # int() would also take "+1", "0_1" and other scripts' digits ("١").
+    if not all(re.fullmatch(r"[0-9]+", token) for token in tokens):
+      raise ValueError(f"--samples={path}, line {number}: not integer token "
+                       "ids (ASCII digits 0-9)")
+    row = [int(token) for token in tokens]
+    if len(row) != seq_len:
+      raise ValueError(f"--samples={path}, line {number}: {len(row)} tokens, "
+                       f"expected --seq_len={seq_len}")
+    if min(row) < 0 or max(row) >= vocab_size:
+      raise ValueError(f"--samples={path}, line {number}: token id outside "
+                       f"[0, --vocab_size={vocab_size})")
+    rows.append(row)
+  return np.asarray(rows, np.int32)

@@ -206,8 +206,10 @@ class Trainer:
     if self.num_replicas == 1:
       return replica_step(*args)
     per_replica = self.strategy.run(replica_step, args=args)
-    return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica,
-                                axis=None)
+    # One reduction per result: a multi-worker strategy reduces no tuples.
+    return tf.nest.map_structure(
+        lambda value: self.strategy.reduce(tf.distribute.ReduceOp.SUM, value,
+                                           axis=None), per_replica)
 
   @tf.function
   def mle_epoch(self, data):

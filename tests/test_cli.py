@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from seqgan_tf import oracle as oracle_lib
-from tests.conftest import ROOT
 from tests.conftest import run_module
 from tests.conftest import tiny_generator_config
 from tests.conftest import write_corpus

@@ -2,6 +2,7 @@
 
 import dataclasses
 import random
+import re
 
 import pytest
 
@@ -99,17 +100,23 @@ def test_byte_order_mark_is_not_a_token_and_directories_are_named(tmp_path):
     text.read_corpus(str(tmp_path))
 
 
-def test_evaluate_and_report_refuse_what_they_cannot_use(tmp_path):
-  common = ["--oracle=random", "--vocab_size=12", "--seq_len=2",
-            "--g_emb_dim=8", "--g_hidden_dim=8"]
-  for ids in ("١ 2", "+1 2", "0_1 2"):
-    bad = tmp_path / "bad.txt"
-    bad.write_text(ids + "\n", encoding="utf-8")
-    result = run_module("experiments.evaluate", *common, f"--samples={bad}")
-    assert result.returncode == 2, ids
-    assert "not integer token ids (ASCII digits 0-9)" in result.stderr, ids
-  result = run_module("experiments.evaluate", *common, f"--samples={tmp_path}")
-  assert result.returncode == 2 and "a directory, expected" in result.stderr
+@pytest.mark.parametrize("ids", ["١ 2", "+1 2", "0_1 2"])
+def test_token_ids_must_be_ascii_digits(tmp_path, ids):
+  bad = tmp_path / "bad.txt"
+  bad.write_text(ids + "\n", encoding="utf-8")
+  with pytest.raises(ValueError, match=re.escape(
+      "line 1: not integer token ids (ASCII digits 0-9)")):
+    text.read_token_ids(str(bad), vocab_size=12, seq_len=2)
+
+
+def test_a_directory_of_samples_is_named(tmp_path):
+  with pytest.raises(ValueError, match="a directory, expected"):
+    text.read_token_ids(str(tmp_path), vocab_size=12, seq_len=2)
+
+
+def test_evaluate_refuses_a_bleu_order_it_cannot_score(tmp_path):
+  bad = tmp_path / "bad.txt"
+  bad.write_text("1 2\n", encoding="utf-8")
   result = run_module("experiments.evaluate", "--bleu=100000000",
                 f"--samples={bad}", f"--references={bad}")
   assert result.returncode == 2 and "--bleu=100000000: must be in [1, 10]" in (
