@@ -231,7 +231,8 @@ class Generator(keras.Model):
         for t, (h, _) in enumerate(self.teacher_forcing_states(tokens))
     ], axis=1)
 
-  def scheduled_sampling_log_probs(self, tokens, true_input_prob, rng):
+  def scheduled_sampling_log_probs(self, tokens, true_input_prob, rng,
+                                   rows=None):
     """log G(y_t | inputs) with scheduled sampling (Bengio et al., 2015).
 
     The input at step t + 1 is the true token y_t with probability
@@ -241,7 +242,11 @@ class Generator(keras.Model):
     Args:
       tokens: int32 [B, T], the target sequences.
       true_input_prob: float32 scalar, the paper's omega.
-      rng: `tf.random.Generator` for the coins and the draws.
+      rng: a `tf.random.Generator` for the coins and the draws, or the
+        seeds `scheduled_sampling_seeds` drew from one.
+      rows: these rows' place in a larger batch (`categorical`): each row's
+        coins and draws are that row's in the whole batch. None for a whole
+        batch.
 
     Returns:
       (log_probs float32 [B, T], inputs int32 [B, T]): the targets' log
@@ -250,17 +255,22 @@ class Generator(keras.Model):
     batch_size, seq_len = tf.shape(tokens)[0], _static_length(tokens)
     inputs = tf.fill([batch_size], self.config.start_token)
     state = self.initial_state(batch_size)
-    draw_seeds = tf.transpose(rng.make_seeds(seq_len))
-    coin_seeds = tf.transpose(rng.make_seeds(seq_len))
+    if hasattr(rng, "make_seeds"):
+      rng = scheduled_sampling_seeds(rng, seq_len)
+    draw_seeds, coin_seeds = tf.transpose(rng[0]), tf.transpose(rng[1])
     log_probs, fed = [], []
     for t in range(seq_len):
       fed.append(inputs)
       logits, state = self.step(inputs, state)
       log_probs.append(-tf.nn.sparse_softmax_cross_entropy_with_logits(
           labels=tokens[:, t], logits=logits))
-      own = categorical(tf.stop_gradient(logits), draw_seeds[t])
+      own = categorical(tf.stop_gradient(logits), draw_seeds[t], rows)
       # uniform in [0, 1): always below 1, never below 0.
-      true = tf.random.stateless_uniform([batch_size], coin_seeds[t])
+      if rows is None:
+        true = tf.random.stateless_uniform([batch_size], coin_seeds[t])
+      else:
+        true = tf.gather(tf.random.stateless_uniform([rows[1]], coin_seeds[t]),
+                         rows[0])
       inputs = tf.where(true < true_input_prob, tokens[:, t], own)
     return tf.stack(log_probs, axis=1), tf.stack(fed, axis=1)
 
@@ -308,6 +318,12 @@ class Generator(keras.Model):
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
                                     self.config.seq_len, rng, temperature)
+
+
+def scheduled_sampling_seeds(rng, seq_len):
+  """int32 [2, 2, seq_len]: the seeds of a scheduled-sampling batch's draws
+  and of its coins, drawn from `rng` (a `tf.random.Generator`)."""
+  return tf.stack([rng.make_seeds(seq_len), rng.make_seeds(seq_len)])
 
 
 def _normal_initializer(stddev, seed):

@@ -69,11 +69,6 @@ class Trainer:
           f"--batch_size={config.batch_size} does not split into the "
           f"{self.num_replicas} replicas of --strategy={self.runtime.strategy}:"
           " give a multiple of the replica count")
-    if config.recipe == "ss" and self.num_replicas > 1:
-      raise ValueError(
-          f"--recipe=ss runs on one device (its own-token inputs draw from "
-          f"the run's one random stream): drop --strategy="
-          f"{self.runtime.strategy}")
     keras.utils.set_random_seed(config.seed)  # Seeds D's initialisers.
     # Outside the strategy: one stream, drawn from where no replica runs, so
     # that every replica sees the same batches and seeds.
@@ -163,21 +158,27 @@ class Trainer:
     its rows' `rewards`: the loss is a sum over batch and time (Eq. 8), so
     each replica's is its rows' sum. The summed gradient is clipped as one.
     """
-    variables = self.generator.trainable_variables
-    if self.num_replicas == 1:
+    if self.num_replicas == 1:  # Clipped inside XLA's computation.
       loss, grads = self.generator_gradients(tokens, rewards)
-    else:
-      scale = 1.0 / self.num_replicas if rewards is None else 1.0
-      loss, grads = self.generator_gradients(tokens, rewards, scale=scale,
-                                             clip=False)
-      context = tf.distribute.get_replica_context()
-      grads = context.all_reduce(tf.distribute.ReduceOp.SUM,
-                                 [tf.convert_to_tensor(g) for g in grads])
-      grads, _ = tf.clip_by_global_norm(grads, self.config.generator.grad_clip)
+      optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+      return loss
+    scale = 1.0 / self.num_replicas if rewards is None else 1.0
+    loss, grads = self.generator_gradients(tokens, rewards, scale=scale,
+                                           clip=False)
+    self._apply_g_gradients(optimizer, grads)
+    return loss
+
+  def _apply_g_gradients(self, optimizer, grads):
+    """Applies this replica's share `grads` of G's gradient, unclipped:
+    summed over the replicas and clipped as one gradient."""
+    if self.num_replicas > 1:
+      grads = tf.distribute.get_replica_context().all_reduce(
+          tf.distribute.ReduceOp.SUM, [tf.convert_to_tensor(g) for g in grads])
+    grads, _ = tf.clip_by_global_norm(grads, self.config.generator.grad_clip)
+    if self.num_replicas > 1:
       # apply_gradients sums the replicas' gradients once more.
       grads = [g / self.num_replicas for g in grads]
-    optimizer.apply_gradients(zip(grads, variables))
-    return loss
+    optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
 
   def _mle_replica_step(self, tokens):
     """One MLE update on the global batch `tokens`, inside a replica."""
@@ -231,19 +232,30 @@ class Trainer:
         (`Generator.scheduled_sampling_log_probs`).
     """
     batches = self._shuffled_batches(tf.shape(data)[0])
-    variables = self.generator.trainable_variables
+    seq_len = data.shape[1]
     total = tf.constant(0.0)
     for i in tf.range(tf.shape(batches)[0]):
-      tokens = tf.gather(data, batches[i])
-      with tf.GradientTape() as tape:
-        log_probs, _ = self.generator.scheduled_sampling_log_probs(
-            tokens, true_input_prob, self.rng)
-        loss = losses.mle_loss(log_probs)
-      grads, _ = tf.clip_by_global_norm(tape.gradient(loss, variables),
-                                        self.config.generator.grad_clip)
-      self.mle_optimizer.apply_gradients(zip(grads, variables))
-      total += loss
+      # Drawn outside the replicas: each takes its rows' coins and draws.
+      seeds = generator_lib.scheduled_sampling_seeds(self.rng, seq_len)
+      total += self._run(self._ss_replica_step, tf.gather(data, batches[i]),
+                         seeds, true_input_prob)
     return total / tf.cast(tf.shape(batches)[0], tf.float32)
+
+  def _ss_replica_step(self, tokens, seeds, true_input_prob):
+    """One scheduled-sampling update on the global batch, inside a replica:
+    its rows' mean loss over the replica count, as `_g_update`'s MLE."""
+    variables = self.generator.trainable_variables
+    rows = None
+    if self.num_replicas > 1:
+      size = self.config.batch_size // self.num_replicas
+      rows = (self._replica_start() + tf.range(size), self.config.batch_size)
+      (tokens,) = self._replica_part(tokens)
+    with tf.GradientTape() as tape:
+      log_probs, _ = self.generator.scheduled_sampling_log_probs(
+          tokens, true_input_prob, seeds, rows)
+      loss = losses.mle_loss(log_probs) / self.num_replicas
+    self._apply_g_gradients(self.mle_optimizer, tape.gradient(loss, variables))
+    return loss
 
   @tf.function
   def d_epoch(self, tokens, labels):

@@ -23,7 +23,8 @@ from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not
 
 
 def trajectory(runtime):
-  """Losses of 2 MLE epochs, 2 D epochs, 2 g-steps; G's NLL; the spread."""
+  """Losses of 2 MLE epochs, 2 D epochs, 2 g-steps, 2 scheduled-sampling
+  epochs; G's NLL; the spread."""
   config = tiny_synthetic_config()
   trainer = train.Trainer(config, runtime)
   rng = np.random.RandomState(0)
@@ -36,6 +37,8 @@ def trajectory(runtime):
       d=[float(trainer.d_epoch(data, labels)) for _ in range(2)])
   step = trainer.policy_gradient_step(trainer.discriminator.rollout_scorer)
   losses["pg"] = [float(step()[0]) for _ in range(2)]
+  losses["ss"] = [float(trainer.scheduled_sampling_epoch(data, 0.5))
+                  for _ in range(2)]
   nll = float(oracle_lib.make_nll_fn(trainer.generator, xla=False)(data))
   result = dict(losses=losses, nll=nll, spread=trainer.replica_spread(),
                 replicas=trainer.num_replicas)
@@ -58,8 +61,7 @@ def refusal(**changes):
 def main():
   one = trajectory(runtime_lib.RuntimeConfig(xla=False))
   two = trajectory(MIRRORED)
-  print(json.dumps(dict(one=one, two=two, odd_batch=refusal(batch_size=7),
-                        ss=refusal(recipe="ss"))))
+  print(json.dumps(dict(one=one, two=two, odd_batch=refusal(batch_size=7))))
 
 
 if __name__ == "__main__":
