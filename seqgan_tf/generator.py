@@ -38,9 +38,9 @@ def categorical(logits, seed, rows=None):
     logits: float32 [B, V].
     seed: int32 [2], the stateless seed.
     rows: None, or (indices int32 [B], total): these B rows are the rows
-      `indices` of a batch of `total` rows, and each takes that row's
-      uniform draw, so that a batch split across replicas draws as it does
-      whole.
+      `indices` of a batch of `total`, and each takes that row's uniform
+      draw (`row_uniforms`), so that a batch split across replicas draws as
+      it does whole.
   """
   batch_size, vocab_size = tf.shape(logits)[0], logits.shape[-1]
   block = _block_size(vocab_size)
@@ -50,12 +50,7 @@ def categorical(logits, seed, rows=None):
     weights = tf.pad(weights, [[0, 0], [0, num_blocks * block - vocab_size]])
   blocks = tf.reshape(weights, [batch_size, num_blocks, block])
   block_cdf = _cumsum_rows(tf.reduce_sum(blocks, axis=2))
-  if rows is None:
-    u = tf.random.stateless_uniform([batch_size, 1], seed)
-  else:
-    indices, total = rows
-    u = tf.gather(tf.random.stateless_uniform([total, 1], seed), indices)
-  u = u * block_cdf[:, -1:]
+  u = row_uniforms(batch_size, seed, rows, 1) * block_cdf[:, -1:]
   # The first block whose cumulative weight exceeds u (the last if none does).
   chosen = tf.searchsorted(block_cdf[:, :-1], u, side="right")  # [B, 1]
   below = tf.where(chosen > 0,
@@ -65,6 +60,19 @@ def categorical(logits, seed, rows=None):
   offset = tf.searchsorted(inner_cdf[:, :-1], u - below, side="right")
   # Rounding can only ever point past the vocabulary into the zero padding.
   return tf.minimum(chosen * block + offset, vocab_size - 1)[:, 0]
+
+
+def row_uniforms(batch_size, seed, rows=None, *tail):
+  """Stateless uniforms in [0, 1), float32 [batch_size, *tail].
+
+  With `rows` = (indices int32 [batch_size], total), the rows `indices` of
+  the draw for a batch of `total` rows: a replica's share of a batch draws
+  what those rows draw in the whole batch.
+  """
+  if rows is None:
+    return tf.random.stateless_uniform([batch_size, *tail], seed)
+  indices, total = rows
+  return tf.gather(tf.random.stateless_uniform([total, *tail], seed), indices)
 
 
 def _cumsum_rows(x):
@@ -266,11 +274,7 @@ class Generator(keras.Model):
           labels=tokens[:, t], logits=logits))
       own = categorical(tf.stop_gradient(logits), draw_seeds[t], rows)
       # uniform in [0, 1): always below 1, never below 0.
-      if rows is None:
-        true = tf.random.stateless_uniform([batch_size], coin_seeds[t])
-      else:
-        true = tf.gather(tf.random.stateless_uniform([rows[1]], coin_seeds[t]),
-                         rows[0])
+      true = row_uniforms(batch_size, coin_seeds[t], rows)
       inputs = tf.where(true < true_input_prob, tokens[:, t], own)
     return tf.stack(log_probs, axis=1), tf.stack(fed, axis=1)
 

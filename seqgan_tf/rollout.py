@@ -86,9 +86,9 @@ class Rollout:
       rollout_num: N, completions per prefix.
       rng: a `tf.random.Generator`, or an int32 [2] stateless seed: the
         completions of each prefix length draw from a seed split from it.
-      rows: None, or (start, total): `samples` are the rows start,
-        start + 1, ... of a batch of `total` (a replica's share), and their
-        completions draw as those rows' completions do in the whole batch.
+      rows: None, or (indices, total): `samples` are the rows `indices` of
+        a batch of `total` (a replica's share), and their completions draw
+        as those rows' completions do in the whole batch.
 
     Returns:
       float32 [B, T].
@@ -100,9 +100,9 @@ class Rollout:
     prefix_seeds = tf.random.experimental.stateless_split(rng, seq_len - 1)
     tiled_rows = None
     if rows is not None:  # Row r * B + b of the tiled batch, in the whole's.
-      start, total = rows
-      tiled_rows = (tf.reshape(tf.range(rollout_num)[:, None] * total + start +
-                               tf.range(batch_size)[None, :], [-1]),
+      indices, total = rows
+      tiled_rows = (tf.reshape(tf.range(rollout_num)[:, None] * total +
+                               indices[None, :], [-1]),
                     rollout_num * total)
     states = self._stacked_states(samples)
     tiled = tf.tile(samples, [rollout_num, 1])

@@ -140,6 +140,14 @@ class Trainer:
     return context.replica_id_in_sync_group * (self.config.batch_size //
                                                self.num_replicas)
 
+  def _replica_rows(self):
+    """(indices, global batch size) of this replica's rows, the `rows` of
+    `generator.row_uniforms`; None on one device."""
+    if self.num_replicas == 1:
+      return None
+    size = self.config.batch_size // self.num_replicas
+    return self._replica_start() + tf.range(size), self.config.batch_size
+
   def _replica_part(self, *batches):
     """This replica's rows of each global batch [B, ...] (all of it alone)."""
     if self.num_replicas == 1:
@@ -192,12 +200,10 @@ class Trainer:
     as in the whole batch (`Rollout.rewards(rows=...)`), so the rewards do
     not depend on the replica count. Returns (loss, the rewards' sum).
     """
-    rows = None
-    if self.num_replicas > 1:
-      rows = (self._replica_start(), self.config.batch_size)
-      (samples,) = self._replica_part(samples)
+    (samples,) = self._replica_part(samples)
     rewards = self.rollout.rewards(samples, reward(samples),
-                                   self.config.rollout_num, seed, rows)
+                                   self.config.rollout_num, seed,
+                                   self._replica_rows())
     # Only G's variables are updated: the reward (D) just scores.
     return (self._g_update(self.pg_optimizer, samples, rewards),
             tf.reduce_sum(rewards))
@@ -245,14 +251,10 @@ class Trainer:
     """One scheduled-sampling update on the global batch, inside a replica:
     its rows' mean loss over the replica count, as `_g_update`'s MLE."""
     variables = self.generator.trainable_variables
-    rows = None
-    if self.num_replicas > 1:
-      size = self.config.batch_size // self.num_replicas
-      rows = (self._replica_start() + tf.range(size), self.config.batch_size)
-      (tokens,) = self._replica_part(tokens)
+    (tokens,) = self._replica_part(tokens)
     with tf.GradientTape() as tape:
       log_probs, _ = self.generator.scheduled_sampling_log_probs(
-          tokens, true_input_prob, seeds, rows)
+          tokens, true_input_prob, seeds, self._replica_rows())
       loss = losses.mle_loss(log_probs) / self.num_replicas
     self._apply_g_gradients(self.mle_optimizer, tape.gradient(loss, variables))
     return loss
