@@ -274,7 +274,7 @@ def phase_runs(trainer, config, real, nll):
   runs = dict(
       mle_epoch=lambda: g_pretrain.run_epoch(0),
       generate_10k=lambda: trainer.generate(config.num_samples),
-      nll_oracle_10k=lambda: nll(real),
+      nll_oracle_10k=lambda: _in_scope(trainer.strategy, nll, real),
       d_epoch=lambda: trainer.d_epoch(d_tokens, d_labels),
       adv_g_step=trainer.policy_gradient_step(seqgan.reward(trainer)),
       adv_epoch=lambda: adversarial.run_epoch(0))
@@ -285,6 +285,13 @@ def phase_runs(trainer, config, real, nll):
     runs["pgbleu_g_step"] = trainer.policy_gradient_step(
         lambda samples: lambda tokens, given_num: bleu(tokens))
   return runs
+
+
+def _in_scope(strategy, fn, *args):
+  """fn(*args) in `strategy`'s scope, as a run evaluates: split over its
+  replicas (`oracle.make_nll_fn`)."""
+  with strategy.scope():
+    return fn(*args)
 
 
 def machine_kind(cpu_model):

@@ -158,7 +158,11 @@ class _Evaluator(runner.Evaluator):
 
   def evaluate(self, num_samples, temperature=1.0):
     samples = self.trainer.generate(num_samples, self.rng, temperature)
-    metrics = self.task.evaluate(samples, self.trainer.generator, temperature)
+    # In the trainer's scope, the task's NLL functions split over its
+    # replicas (`oracle.make_nll_fn`).
+    with self.trainer.strategy.scope():
+      metrics = self.task.evaluate(samples, self.trainer.generator,
+                                   temperature)
     return metrics, samples
 
   def describe(self, tag):

@@ -290,8 +290,9 @@ class Generator(keras.Model):
       tokens: int32 [B], the last token of each prefix (or the start token).
       state: (h, c) before reading `tokens`.
       num_steps: int32 scalar (Python int or tensor), tokens to draw.
-      rng: a `tf.random.Generator` giving the per-step seeds, or an int32
-        [2] stateless seed they are split from.
+      rng: a `tf.random.Generator` giving the per-step seeds, an int32
+        [2] stateless seed they are split from, or the per-step seeds
+        themselves, int32 [num_steps, 2] (`step_seeds`).
       temperature: the softmax temperature (a Python float); 1 is G itself.
       rows: these rows' place in a larger batch (`categorical`); None for
         a whole batch.
@@ -305,7 +306,9 @@ class Generator(keras.Model):
       return (categorical(_tempered(logits, temperature), seed, rows),) + state
 
     if hasattr(rng, "make_seeds"):  # A tf.random.Generator, or alike.
-      seeds = tf.transpose(rng.make_seeds(num_steps))  # [num_steps, 2]
+      seeds = step_seeds(rng, num_steps)
+    elif tf.convert_to_tensor(rng).shape.rank == 2:
+      seeds = rng
     else:
       seeds = tf.random.experimental.stateless_split(rng, num_steps)
     if not isinstance(num_steps, int) or num_steps == 0:
@@ -317,11 +320,23 @@ class Generator(keras.Model):
       drawn.append(carry[0])
     return tf.stack(drawn, axis=1)
 
-  def sample(self, batch_size, rng, temperature=1.0):
-    """Draws `batch_size` whole sequences, int32 [batch_size, T]."""
+  def sample(self, batch_size, rng, temperature=1.0, rows=None):
+    """Draws `batch_size` whole sequences, int32 [batch_size, T].
+
+    `rng` and `rows` as `sample_continuation`'s: a replica given the
+    per-step seeds of the whole batch and its `rows` draws those rows of it.
+    """
     start = tf.fill([batch_size], self.config.start_token)
     return self.sample_continuation(start, self.initial_state(batch_size),
-                                    self.config.seq_len, rng, temperature)
+                                    self.config.seq_len, rng, temperature,
+                                    rows)
+
+
+def step_seeds(rng, num_steps):
+  """int32 [num_steps, 2]: one stateless seed per sampling step, drawn from
+  `rng` (a `tf.random.Generator`) as `Generator.sample_continuation` draws
+  them, so that drawing them first and passing them on samples the same."""
+  return tf.transpose(rng.make_seeds(num_steps))
 
 
 def scheduled_sampling_seeds(rng, seq_len):

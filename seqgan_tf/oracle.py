@@ -211,6 +211,10 @@ def make_nll_fn(model, batch_size=256, temperature=1.0, xla=True):
   averages the same way. Each chunk of `batch_size` sequences is one call,
   compiled by XLA unless `xla` is false. `temperature` divides
   `model`'s logits (NLL-test of G at a sampling temperature).
+
+  Called in a `tf.distribute.Strategy`'s scope, each of its replicas sums
+  the NLL of its contiguous share of `tokens`: equal to one device's within
+  float rounding, the sums being added in another order.
   """
   seq_len = model.config.seq_len
 
@@ -219,8 +223,7 @@ def make_nll_fn(model, batch_size=256, temperature=1.0, xla=True):
     return -tf.reduce_sum(model.token_log_probs(batch, temperature,
                                                 for_gradient=False))
 
-  @tf.function(input_signature=[tf.TensorSpec([None, seq_len], tf.int32)])
-  def nll(tokens):
+  def total_nll(tokens):
     total = tf.constant(0.0)
     count = tf.shape(tokens)[0]
     full = count // batch_size * batch_size
@@ -228,6 +231,25 @@ def make_nll_fn(model, batch_size=256, temperature=1.0, xla=True):
       total += chunk_nll(tokens[start:start + batch_size])
     if full < count:  # The remainder, as one more (differently shaped) call.
       total += chunk_nll(tokens[full:])
+    return total
+
+  def replica_total_nll(tokens):
+    context = tf.distribute.get_replica_context()
+    share = -(-tf.shape(tokens)[0] // context.num_replicas_in_sync)
+    start = context.replica_id_in_sync_group * share
+    return total_nll(tokens[start:start + share])
+
+  @tf.function(input_signature=[tf.TensorSpec([None, seq_len], tf.int32)])
+  def nll(tokens):
+    # The strategy of the scope it is traced in (tf.function traces anew
+    # in another scope).
+    strategy = tf.distribute.get_strategy()
+    if strategy.num_replicas_in_sync == 1:
+      total = total_nll(tokens)
+    else:
+      total = strategy.reduce(
+          tf.distribute.ReduceOp.SUM,
+          strategy.run(replica_total_nll, args=(tokens,)), axis=None)
     return total / tf.cast(tf.size(tokens), tf.float32)
 
   return lambda tokens: nll(tf.cast(tokens, tf.int32))

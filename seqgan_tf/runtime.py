@@ -37,12 +37,11 @@ class RuntimeConfig:
     deterministic: tf.config.experimental.enable_op_determinism(): bitwise
       repeatable runs, resumed or not (slower on GPUs).
     strategy: default: one device, as TensorFlow places ops; mirrored:
-      G's MLE and scheduled-sampling epochs, D's epochs and G's g-steps
-      (rollouts and update) data-parallel over --devices, each batch of
-      --batch_size split across them (tf.distribute.MirroredStrategy);
-      sampling and evaluation run on the first device. multi_worker: the
-      same over
-      every device of the worker processes TF_CONFIG names
+      G's MLE and scheduled-sampling epochs, D's epochs, G's g-steps
+      (sampling, rollouts and update), sampling and the NLL evaluation
+      data-parallel over --devices, each batch of --batch_size split
+      across them (tf.distribute.MirroredStrategy). multi_worker: the same
+      over every device of the worker processes TF_CONFIG names
       (tf.distribute.MultiWorkerMirroredStrategy); the chief writes the
       run directory, which every worker reads.
     devices: for --strategy=mirrored: a comma-separated device list

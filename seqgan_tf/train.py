@@ -193,17 +193,19 @@ class Trainer:
     (tokens,) = self._replica_part(tokens)
     return self._g_update(self.mle_optimizer, tokens)
 
-  def _pg_replica_step(self, reward, samples, seed):
-    """A g-step's rollouts and update for this replica's rows of `samples`.
+  def _pg_replica_step(self, reward, sample_seeds, seed):
+    """A g-step's samples, rollouts and update for this replica's rows.
 
-    Each replica completes and scores its own rows, each completion drawn
-    as in the whole batch (`Rollout.rewards(rows=...)`), so the rewards do
-    not depend on the replica count. Returns (loss, the rewards' sum).
+    Each replica samples, completes and scores its own rows of the global
+    batch, each drawn as in the whole batch (`rows=`), so samples and
+    rewards do not depend on the replica count. Returns (loss, the
+    rewards' sum).
     """
-    (samples,) = self._replica_part(samples)
+    rows = self._replica_rows()
+    samples = self.generator.sample(
+        self.config.batch_size // self.num_replicas, sample_seeds, rows=rows)
     rewards = self.rollout.rewards(samples, reward(samples),
-                                   self.config.rollout_num, seed,
-                                   self._replica_rows())
+                                   self.config.rollout_num, seed, rows)
     # Only G's variables are updated: the reward (D) just scores.
     return (self._g_update(self.pg_optimizer, samples, rewards),
             tf.reduce_sum(rewards))
@@ -306,8 +308,28 @@ class Trainer:
     for start in tf.range(0, count, GENERATE_BATCH):
       size = tf.minimum(GENERATE_BATCH, count - start)
       chunks = chunks.write(chunks.size(),
-                            self.generator.sample(size, rng, temperature))
+                            self._sample_chunk(size, rng, temperature))
     return chunks.concat()
+
+  def _sample_chunk(self, size, rng, temperature):
+    """`size` sequences of G, each replica drawing its rows as in the whole.
+
+    The seeds are drawn as `Generator.sample` draws them, so a chunk is the
+    same whatever the replica count. A chunk that does not split evenly
+    pads the last replica's share with rows that are drawn and dropped.
+    """
+    if self.num_replicas == 1:
+      return self.generator.sample(size, rng, temperature)
+    seeds = generator_lib.step_seeds(rng, self.config.generator.seq_len)
+    share = -(-size // self.num_replicas)
+
+    def replica_sample():
+      start = tf.distribute.get_replica_context().replica_id_in_sync_group
+      rows = start * share + tf.range(share), share * self.num_replicas
+      return self.generator.sample(share, seeds, temperature, rows)
+
+    per_replica = self.strategy.run(replica_sample)
+    return self.strategy.gather(per_replica, axis=0)[:size]
 
   def policy_gradient_step(self, reward):
     """A g-step with this reward: sample, estimate Q by rollouts, update G.
@@ -324,13 +346,18 @@ class Trainer:
       Eq. (8) on a fresh batch and returns (loss, mean reward), float32
       scalars.
     """
+    num_tokens = self.config.batch_size * self.config.generator.seq_len
+
     @tf.function
     def step():
-      samples = self.generator.sample(self.config.batch_size, self.rng)
-      seed = self.rng.make_seeds(1)[:, 0]  # The rollouts'.
+      # Drawn in this order, as one device draws them: the samples' seeds,
+      # then the rollouts'.
+      sample_seeds = generator_lib.step_seeds(self.rng,
+                                              self.config.generator.seq_len)
+      seed = self.rng.make_seeds(1)[:, 0]
       loss, reward_sum = self._run(
-          functools.partial(self._pg_replica_step, reward), samples, seed)
-      return loss, reward_sum / tf.cast(tf.size(samples), tf.float32)
+          functools.partial(self._pg_replica_step, reward), sample_seeds, seed)
+      return loss, reward_sum / num_tokens
 
     return step
 

@@ -24,7 +24,7 @@ from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not
 
 def trajectory(runtime):
   """Losses of 2 MLE epochs, 2 D epochs, 2 g-steps, 2 scheduled-sampling
-  epochs; G's NLL; the spread."""
+  epochs; G's samples and their NLL under G; the spread."""
   config = tiny_synthetic_config()
   trainer = train.Trainer(config, runtime)
   rng = np.random.RandomState(0)
@@ -39,8 +39,15 @@ def trajectory(runtime):
   losses["pg"] = [float(step()[0]) for _ in range(2)]
   losses["ss"] = [float(trainer.scheduled_sampling_epoch(data, 0.5))
                   for _ in range(2)]
-  nll = float(oracle_lib.make_nll_fn(trainer.generator, xla=False)(data))
+  # A count that splits unevenly in chunks, and a chunk that does not split
+  # evenly over two replicas either.
+  samples = trainer.generate(train.GENERATE_BATCH + 37,
+                             tf.random.Generator.from_seed(5))
+  with trainer.strategy.scope():  # Split over the replicas, as evaluated.
+    nll = float(oracle_lib.make_nll_fn(trainer.generator, batch_size=16,
+                                       xla=False)(samples[:-2]))
   result = dict(losses=losses, nll=nll, spread=trainer.replica_spread(),
+                samples=samples.numpy().tolist(),
                 replicas=trainer.num_replicas)
   if trainer.num_replicas > 1:  # One replica's copy moved alone.
     copy = trainer.generator.trainable_variables[0].value.values[1]

@@ -32,6 +32,14 @@ def test_two_replicas_give_one_devices_losses_and_nll(check):
   assert two["nll"] == pytest.approx(one["nll"], rel=TOLERANCE)
 
 
+def test_two_replicas_sample_what_one_device_samples(check):
+  one, two = (np.array(check[k]["samples"]) for k in ("one", "two"))
+  assert one.shape == two.shape == (512 + 37, 6)
+  # Each replica draws its own rows: no replica repeats another's.
+  assert len({tuple(row) for row in two}) > 0.9 * len(two)
+  np.testing.assert_array_equal(two, one)
+
+
 def test_replicas_stay_equal_and_drift_is_seen(check):
   assert check["two"]["spread"] == 0.0
   assert check["two"]["spread_after_drift"] == pytest.approx(0.5)
