@@ -198,8 +198,9 @@ def main(argv):
                                       devices=FLAGS.devices)
   runtime.apply()
   trainer = train.Trainer(config, runtime)
-  oracle = oracle_lib.build(config.generator,
-                            oracle_lib.random_params(config.generator, 0))
+  with trainer.strategy.scope():  # A copy on each replica, as a run's.
+    oracle = oracle_lib.build(config.generator,
+                              oracle_lib.random_params(config.generator, 0))
   nll = oracle_lib.make_nll_fn(oracle)
   real = tf.Variable(oracle.sample(config.num_samples,
                                    tf.random.Generator.from_seed(1)))

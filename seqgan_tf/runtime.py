@@ -17,6 +17,11 @@ STRATEGIES = ("default", "mirrored", "multi_worker")
 # `RuntimeConfig.apply`, and kept here.
 _multi_worker_strategy = None
 
+# One MirroredStrategy per device list, made on first use: what is built
+# from the same runtime (the Trainer's models, a task's oracle) must share
+# one strategy for its steps to read their variables on every replica.
+_mirrored_strategies = {}
+
 TF_CONFIG_HELP = ("set TF_CONFIG on every worker as "
                   "https://www.tensorflow.org/guide/distributed_training"
                   "#setting_up_the_tf_config_environment_variable shows "
@@ -95,7 +100,8 @@ class RuntimeConfig:
             "process)") from None
 
   def distribution(self):
-    """The `tf.distribute.Strategy` G, D and their steps are built under."""
+    """The `tf.distribute.Strategy` G, D and their steps are built under:
+    the same object for every call with the same devices in a process."""
     self.validate()
     if self.strategy == "default":
       return tf.distribute.get_strategy()
@@ -115,10 +121,13 @@ class RuntimeConfig:
     else:
       devices = ([d.name for d in tf.config.list_logical_devices("GPU")] or
                  ["/cpu:0"])
-    return tf.distribute.MirroredStrategy(
-        devices, cross_device_ops=(
-            tf.distribute.ReductionToOneDevice()
-            if not any("GPU" in d.upper() for d in devices) else None))
+    key = tuple(devices)
+    if key not in _mirrored_strategies:
+      _mirrored_strategies[key] = tf.distribute.MirroredStrategy(
+          devices, cross_device_ops=(
+              tf.distribute.ReductionToOneDevice()
+              if not any("GPU" in d.upper() for d in devices) else None))
+    return _mirrored_strategies[key]
 
 
 def cluster_spec():

@@ -5,6 +5,7 @@ split into two logical devices before TensorFlow starts, which no process
 can do once it has.
 """
 
+import dataclasses
 import json
 
 import numpy as np
@@ -18,13 +19,15 @@ MIRRORED.apply()
 import tensorflow as tf  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 from seqgan_tf import oracle as oracle_lib  # pylint: disable=g-import-not-at-top,wrong-import-position
+from seqgan_tf import tasks  # pylint: disable=g-import-not-at-top,wrong-import-position
 from seqgan_tf import train  # pylint: disable=g-import-not-at-top,wrong-import-position
 from tests.conftest import tiny_synthetic_config  # pylint: disable=g-import-not-at-top,wrong-import-position
 
 
 def trajectory(runtime):
   """Losses of 2 MLE epochs, 2 D epochs, 2 g-steps, 2 scheduled-sampling
-  epochs; G's samples and their NLL under G; the spread."""
+  epochs; G's samples, their NLL under G and the task's metrics; the
+  spread."""
   config = tiny_synthetic_config()
   trainer = train.Trainer(config, runtime)
   rng = np.random.RandomState(0)
@@ -43,10 +46,16 @@ def trajectory(runtime):
   # evenly over two replicas either.
   samples = trainer.generate(train.GENERATE_BATCH + 37,
                              tf.random.Generator.from_seed(5))
+  # The task's oracle and NLL functions as a run builds them, XLA on:
+  # each replica's compiled step can read only its own copy.
+  task, _ = tasks.build(tasks.OracleConfig(oracle="random", test_size=41),
+                        config, dataclasses.replace(runtime, xla=True))
   with trainer.strategy.scope():  # Split over the replicas, as evaluated.
     nll = float(oracle_lib.make_nll_fn(trainer.generator, batch_size=16,
                                        xla=False)(samples[:-2]))
-  result = dict(losses=losses, nll=nll, spread=trainer.replica_spread(),
+    metrics = task.evaluate(samples, trainer.generator)
+  result = dict(losses=losses, nll=nll, metrics=metrics,
+                spread=trainer.replica_spread(),
                 samples=samples.numpy().tolist(),
                 replicas=trainer.num_replicas)
   if trainer.num_replicas > 1:  # One replica's copy moved alone.

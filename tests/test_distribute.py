@@ -30,6 +30,7 @@ def test_two_replicas_give_one_devices_losses_and_nll(check):
     np.testing.assert_allclose(two["losses"][phase], one["losses"][phase],
                                rtol=TOLERANCE, err_msg=phase)
   assert two["nll"] == pytest.approx(one["nll"], rel=TOLERANCE)
+  assert two["metrics"] == pytest.approx(one["metrics"], rel=TOLERANCE)
 
 
 def test_two_replicas_sample_what_one_device_samples(check):

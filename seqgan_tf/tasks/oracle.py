@@ -58,6 +58,9 @@ class OracleTask(base.Task):
     description: where the oracle came from, saved in config.json.
     test_size: held-out oracle samples for NLL-test, drawn from seed + 3.
     xla: compile the NLL functions with XLA.
+    strategy: the `tf.distribute.Strategy` the run trains under
+      (`RuntimeConfig.distribution()`): the oracle is built in its scope,
+      so that each replica evaluates NLL-oracle with its own copy.
   """
 
   DEFAULT_TEST_SIZE = OracleConfig.test_size
@@ -66,8 +69,9 @@ class OracleTask(base.Task):
   best_metric = "nll_oracle"
 
   def __init__(self, config, oracle_params, description,
-               test_size=DEFAULT_TEST_SIZE, xla=True):
-    self.oracle = oracle_lib.build(config.generator, oracle_params)
+               test_size=DEFAULT_TEST_SIZE, xla=True, strategy=None):
+    with (strategy or tf.distribute.get_strategy()).scope():
+      self.oracle = oracle_lib.build(config.generator, oracle_params)
     self._xla = xla
     self._nll_oracle = oracle_lib.make_nll_fn(self.oracle, xla=xla)
     self.num_real = config.num_samples
@@ -95,10 +99,10 @@ class OracleTask(base.Task):
       description = dict(oracle="random", oracle_seed=task_config.oracle_seed,
                          oracle_stddev=task_config.oracle_stddev)
       return cls(config, params, description, task_config.test_size,
-                 runtime.xla)
+                 runtime.xla, runtime.distribution())
     params = oracle_lib.load_params(path)  # Says which flag, if it is missing.
     return cls(config, params, cls.file_description(download.sha256_of(path)),
-               task_config.test_size, runtime.xla)
+               task_config.test_size, runtime.xla, runtime.distribution())
 
   @staticmethod
   def file_description(sha256):
