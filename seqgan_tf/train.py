@@ -350,8 +350,8 @@ class Trainer:
 
     @tf.function
     def step():
-      # Drawn in this order, as one device draws them: the samples' seeds,
-      # then the rollouts'.
+      # Drawn outside the replicas, so that every replica has them: the
+      # samples' per-step seeds, then the rollouts' seed.
       sample_seeds = generator_lib.step_seeds(self.rng,
                                               self.config.generator.seq_len)
       seed = self.rng.make_seeds(1)[:, 0]
