@@ -211,29 +211,28 @@ def table(rows, paper, reference_name, best_of_run=()):
   def values(results, key):
     return [r[key] for r in results if r.get(key) is not None]
 
+  def p_cell(name, values, key):
+    if name == reference_name or not values:
+      return "-"
+    p = welch_p(values, [r[key] for r in reference if r.get(key) is not None])
+    return "-" if np.isnan(p) else f"{p:.3g}"  # NaN: under two runs.
+
   for name, results in rows.items():
     final = values(results, "nll_oracle_final")
     best = values(results, "nll_oracle_best")
-    (fm, fsd), (tm, tsd) = (summarise(final),
-                            summarise(values(results, "nll_test_final")))
-    if name == reference_name:
-      p_final = p_best = "-"
-    else:
-      p_final = f"{welch_p(final, values(reference, 'nll_oracle_final')):.3g}"
-      p_best = (f"{welch_p(best, values(reference, 'nll_oracle_best')):.3g}"
-                if best else "-")
+    best_cell = "-"
     if best:
-      (bm, bsd) = summarise(best)
       epochs = ", ".join(str(r["nll_oracle_best_epoch"]) for r in results
                          if r.get("nll_oracle_best") is not None)
-      best_cell = f"{bm:.3f} ± {bsd:.3f} ({epochs})"
-    else:
-      best_cell = "-"
+      best_cell = f"{_spread_cell(best, 3)} ({epochs})"
     paper_value = paper.get(name)
     mark = "*" if name in best_of_run and paper_value is not None else ""
-    lines.append(f"| {name} | {len(results)} | {fm:.3f} ± {fsd:.3f} | "
-                 f"{p_final} | {best_cell} | {p_best} | {tm:.3f} ± {tsd:.3f} "
-                 f"| {paper_value if paper_value is not None else '-'}{mark} |")
+    lines.append(
+        f"| {name} | {len(results)} | {_spread_cell(final, 3)} | "
+        f"{p_cell(name, final, 'nll_oracle_final')} | {best_cell} | "
+        f"{p_cell(name, best, 'nll_oracle_best')} | "
+        f"{_spread_cell(values(results, 'nll_test_final'), 3)} "
+        f"| {paper_value if paper_value is not None else '-'}{mark} |")
   if best_of_run:
     note = ("The paper's column (*) compares with the best NLL-oracle seen "
             "(on each evaluation's samples) for the marked methods, as the "
@@ -265,10 +264,14 @@ def corpus_metrics(results):
 
 
 def _cell(name, values):
-  """"mean ± std" over seeds ("mean" for one), to the metric's precision."""
+  """`values` over seeds to the metric's precision (`_spread_cell`)."""
+  return _spread_cell(values, 3 if name in ("nll_test", "mse") else 4)
+
+
+def _spread_cell(values, digits):
+  """"mean ± std" over seeds ("mean" for one, "-" for none)."""
   if not values:
     return "-"
-  digits = 3 if name in ("nll_test", "mse") else 4
   mean, spread = summarise(values)
   if len(values) == 1:
     return f"{mean:.{digits}f}"

@@ -3,11 +3,14 @@
 import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 from scipy import stats
 
 from experiments import cli
+from tests.conftest import ROOT
 from tests.conftest import run_module
 
 
@@ -93,3 +96,22 @@ def test_print_commands_gives_each_run_its_wave():
               ("1", "pretrain_s7"), ("1", "random_s7"), ("2", "seqgan_s7")]
   assert all(line.endswith("--oracle=random") for _, line in lines)
   assert "--init_from=" in lines[2][1]
+
+
+def test_a_method_of_one_run_has_no_spread_or_p_value():
+  """One seed: its mean alone, and "-" where a spread or a p needs two."""
+  script = ("import json, sys; from experiments import study; "
+            "rows = json.load(sys.stdin); "
+            "print(study.table(rows, {'mle': 9.038}, 'mle'))")
+  one = dict(nll_oracle_final=9.25, nll_oracle_best=9.2,
+             nll_oracle_best_epoch=3, nll_test_final=7.5)
+  rows = dict(mle=[one], seqgan=[one, dict(one, nll_oracle_final=9.35)])
+  result = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
+                          input=json.dumps(rows), capture_output=True,
+                          text=True, timeout=120)
+  assert result.returncode == 0, result.stderr[-3000:]
+  lines = result.stdout.splitlines()
+  assert "| mle | 1 | 9.250 | - | 9.200 (3) | - | 7.500 | 9.038 |" in lines
+  seqgan = next(line for line in lines if line.startswith("| seqgan |"))
+  assert seqgan.startswith("| seqgan | 2 | 9.300 ± 0.071 | - |")
+  assert "nan" not in result.stdout
