@@ -1,20 +1,19 @@
-"""experiments.figures: the paper's figures drawn from tiny runs."""
+"""experiments.figures: the paper's figures drawn from run directories
+(tiny runs, and directories written as runs leave them)."""
 
 import json
 import os
 
 import numpy as np
+import pytest
+import tensorflow as tf
 
 from experiments import figures
-from experiments import report
-from seqgan_tf import tasks
+from seqgan_tf import summaries
 from tests.conftest import run_module
-from tests.conftest import tiny_discriminator_config
 from tests.conftest import tiny_experiment
-from tests.conftest import tiny_generator_config
 from tests.conftest import tiny_oracle_task
 from tests.conftest import tiny_synthetic_config
-from tests.conftest import write_corpus
 
 
 def _oracle_run(run_dir, **changes):
@@ -22,37 +21,51 @@ def _oracle_run(run_dir, **changes):
   tiny_experiment(config, tiny_oracle_task(config), run_dir).run()
 
 
+def _written_run(run_dir, curves, oracle="random", **results):
+  """A run directory as a finished run leaves it, written directly: its
+  evaluations `curves` {metric: {epoch: value}} as TensorBoard scalars,
+  config.json (pre-training of 2 epochs) and results.json."""
+  os.makedirs(run_dir)
+  with open(os.path.join(run_dir, "config.json"), "w") as f:
+    json.dump(dict(config=dict(pretrain_g_epochs=2), task=dict(oracle=oracle)),
+              f)
+  with open(os.path.join(run_dir, "results.json"), "w") as f:
+    json.dump(results, f)
+  writer = tf.summary.create_file_writer(run_dir)
+  with writer.as_default():
+    for metric, curve in curves.items():
+      for epoch, value in curve.items():
+        tf.summary.scalar(summaries.EVAL + metric, value, step=epoch)
+  writer.close()
+
+
 def test_figures_draw_the_mean_over_seeds_and_skip_what_is_missing(tmp_path):
   table1 = tmp_path / "table1"
-  _oracle_run(str(table1 / "mle_s1"), recipe="mle")
-  for seed in (1, 2):
-    _oracle_run(str(table1 / f"seqgan_s{seed}"), seed=seed)
-  _oracle_run(str(table1 / "constant_s1"), recipe="constant")
-  _oracle_run(str(tmp_path / "figure3" / "seqgan_g1_d5_k3_s1"), d_steps=5,
-              k_epochs=3)
-  corpus = write_corpus(tmp_path / "poems.txt")
-  text_task, _ = tasks.load_text_task(corpus, "word", 8, 0, "cut", 10, 5, 0,
-                                      bleu_orders=(2,), xla=False)
-  shape = dict(vocab_size=len(text_task.vocab), seq_len=8)
-  config = tiny_synthetic_config(
-      recipe="mle", generator=tiny_generator_config(**shape),
-      discriminator=tiny_discriminator_config(
-          **shape, filter_sizes=(2, 3), num_filters=(4, 4)))
-  tiny_experiment(config, text_task,
-                            str(tmp_path / "poetry" / "cpu_mle")).run()
+  nll = lambda *values: dict(nll_oracle=dict(enumerate(values)))
+  _written_run(str(table1 / "mle_s1"), nll(9.5, 9.3, 9.2, 9.1),
+               epochs=4, nll_oracle_final=9.1)
+  _written_run(str(table1 / "seqgan_s1"), nll(9.5, 9.3, 9.0, 8.8),
+               epochs=4, nll_oracle_final=8.8)
+  _written_run(str(table1 / "seqgan_s2"), nll(9.7, 9.5, 9.2, 9.0),
+               epochs=4, nll_oracle_final=9.0)
+  _written_run(str(table1 / "constant_s1"), nll(9.5, 9.3, 9.3, 9.3))
+  _written_run(str(tmp_path / "figure3" / "seqgan_g1_d5_k3_s1"),
+               nll(9.5, 9.3, 9.1))
+  _written_run(str(tmp_path / "poetry" / "cpu_mle"),
+               dict(bleu2={0: 0.3, 1: 0.5, 2: 0.6}))
 
   figure = figures.figure2(str(table1))
   whole = figure.axes[0]
   labels = whole.get_legend_handles_labels()[1]
   assert labels == ["MLE (1 seeds)", "SeqGAN (2 seeds)",
                     "Constant reward (1 seeds)"]
-  seqgan_line = whole.get_lines()[[l.get_label() for l in whole.get_lines()]
-                                  .index("SeqGAN (2 seeds)")]
-  curves = [report.read_curve(str(table1 / f"seqgan_s{s}"), "nll_oracle")
-            for s in (1, 2)]
-  np.testing.assert_allclose(
-      seqgan_line.get_ydata(),
-      [np.mean([c[step] for c in curves]) for step in sorted(curves[0])])
+  lines = whole.get_lines()
+  seqgan_line = lines[[l.get_label() for l in lines].index("SeqGAN (2 seeds)")]
+  np.testing.assert_allclose(seqgan_line.get_ydata(), [9.6, 9.4, 9.1, 8.9])
+  # Each finished method's final dot, at its final epoch.
+  dots = [(l.get_xdata()[0], l.get_ydata()[0]) for l in lines
+          if l.get_marker() == "o"]
+  np.testing.assert_allclose(sorted(dots), [(4, 8.9), (4, 9.1)])
 
   panels = figures.figure3(str(tmp_path / "figure3")).axes
   assert [a.texts[0].get_text() if a.texts else "drawn" for a in panels] == [
@@ -96,10 +109,13 @@ def test_make_synthetics_curves_are_drawn_whatever_preset_exists(tmp_path):
   assert labels == ["MLE", "SeqGAN"]
 
 
-def test_paper_values_are_marked_only_on_the_paper_oracle(tmp_path):
-  _oracle_run(str(tmp_path / "seqgan_g1_d5_k3_s1"), d_steps=5, k_epochs=3)
+@pytest.mark.parametrize("oracle, stars", [("random", 0), ("paper", 1)])
+def test_paper_values_are_marked_only_on_the_paper_oracle(tmp_path, oracle,
+                                                          stars):
+  _written_run(str(tmp_path / "seqgan_g1_d5_k3_s1"),
+               dict(nll_oracle={0: 9.5, 1: 9.3}), oracle=oracle)
   [axes] = [a for a in figures.figure3(str(tmp_path)).axes if not a.texts]
-  assert not [l for l in axes.get_lines() if l.get_marker() == "*"]
+  assert len([l for l in axes.get_lines() if l.get_marker() == "*"]) == stars
 
 
 def _study_run(run_dir, sweep, **real):
