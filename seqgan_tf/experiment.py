@@ -49,8 +49,13 @@ class Experiment:
       dashboard: `Task` and `Preset` (see `summaries.RUN_HPARAMS`).
     extra_results: {name: value} more entries of results.json (e.g. the
       protocol whose defaults the run took).
-    runtime: the `runtime.RuntimeConfig` of G's steps (XLA); default: its
-      defaults. The task's NLL functions take theirs from `tasks.build`.
+    runtime: the `runtime.RuntimeConfig` of G's steps (XLA, devices);
+      default: its defaults. The task's NLL functions take theirs from
+      `tasks.build`, which must be given the same strategy.
+
+  Raises:
+    ValueError: a config that does not validate, sizes that could not
+      run, or a task built for another strategy than `runtime`'s.
 
   Attributes:
     trainer: the `train.Trainer` (G, D, rollout policy and their steps).
@@ -64,6 +69,14 @@ class Experiment:
     self.task = task
     check_sizes(config, task.num_real)
     self.trainer = train.Trainer(config, runtime)
+    if task.strategy not in (None, self.trainer.strategy):
+      # Its oracle's variables would be on one device only, which no
+      # other replica's compiled step can read.
+      raise ValueError(
+          "the task was built for another --strategy than the run's "
+          f"({self.trainer.runtime.strategy}): build it with "
+          "tasks.build(task_config, config, runtime), given the runtime the "
+          "Experiment gets")
     real_data = tf.Variable(
         tf.zeros([task.num_real, config.generator.seq_len], tf.int32),
         trainable=False)

@@ -7,6 +7,8 @@ can do once it has.
 
 import dataclasses
 import json
+import os
+import tempfile
 
 import numpy as np
 
@@ -18,6 +20,7 @@ MIRRORED.apply()
 
 import tensorflow as tf  # pylint: disable=g-import-not-at-top,wrong-import-position
 
+from seqgan_tf import experiment  # pylint: disable=g-import-not-at-top,wrong-import-position
 from seqgan_tf import oracle as oracle_lib  # pylint: disable=g-import-not-at-top,wrong-import-position
 from seqgan_tf import tasks  # pylint: disable=g-import-not-at-top,wrong-import-position
 from seqgan_tf import train  # pylint: disable=g-import-not-at-top,wrong-import-position
@@ -74,10 +77,26 @@ def refusal(**changes):
   return None
 
 
+def task_refusal(tmp_dir):
+  """The ValueError of a two-replica Experiment given a task built for one
+  device, or None."""
+  config = tiny_synthetic_config()
+  task, config = tasks.build(tasks.OracleConfig(oracle="random"), config)
+  try:
+    experiment.Experiment(config, task, os.path.join(tmp_dir, "run"),
+                          runtime=MIRRORED)
+  except ValueError as e:
+    return str(e)
+  return None
+
+
 def main():
   one = trajectory(runtime_lib.RuntimeConfig(xla=False))
   two = trajectory(MIRRORED)
-  print(json.dumps(dict(one=one, two=two, odd_batch=refusal(batch_size=7))))
+  with tempfile.TemporaryDirectory() as tmp_dir:
+    other_task = task_refusal(tmp_dir)
+  print(json.dumps(dict(one=one, two=two, odd_batch=refusal(batch_size=7),
+                        other_task=other_task)))
 
 
 if __name__ == "__main__":

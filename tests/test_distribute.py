@@ -49,6 +49,8 @@ def test_replicas_stay_equal_and_drift_is_seen(check):
 def test_what_cannot_split_is_refused(check):
   assert "--batch_size=7 does not split into the 2 replicas" in (
       check["odd_batch"])
+  assert check["other_task"].startswith(
+      "the task was built for another --strategy than the run's (mirrored)")
 
 
 @pytest.mark.parametrize("changes, message", [

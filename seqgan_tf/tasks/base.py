@@ -60,9 +60,13 @@ class Task:
     best_metric: the metric whose lowest value during the method's training
       results.json reports (`<metric>_best`), or None.
     data_stats: {name: value} about the data, copied into results.json.
+    strategy: the `tf.distribute.Strategy` the task's own models (the
+      oracle) were built under, which the run must train under; None: it
+      has none.
   """
 
   best_metric = None
+  strategy = None
 
   @property
   def data_stats(self):

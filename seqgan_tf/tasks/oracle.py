@@ -70,7 +70,8 @@ class OracleTask(base.Task):
 
   def __init__(self, config, oracle_params, description,
                test_size=DEFAULT_TEST_SIZE, xla=True, strategy=None):
-    with (strategy or tf.distribute.get_strategy()).scope():
+    self.strategy = strategy or tf.distribute.get_strategy()
+    with self.strategy.scope():
       self.oracle = oracle_lib.build(config.generator, oracle_params)
     self._xla = xla
     self._nll_oracle = oracle_lib.make_nll_fn(self.oracle, xla=xla)
