@@ -68,8 +68,9 @@ class GeneratorConfig:
     grad_clip: global-norm gradient clip.
     precision: fp32 (the paper's numerics), or bf16: matmuls and
       convolutions in bfloat16, with float32 variables, losses, softmax,
-      sampling and NLL arithmetic; worth it where the hardware has bf16
-      arithmetic (AMX, AVX512_BF16, GPUs). The oracle stays fp32.
+      sampling and NLL arithmetic; it can pay only where the hardware has
+      bf16 arithmetic (AVX512_BF16, AMX, GPUs), so keep it where `make
+      bench` shows a gain. The oracle stays fp32.
   """
   vocab_size: int = _flag("vocab_size", 5000)
   seq_len: int = _flag("seq_len", 20)
