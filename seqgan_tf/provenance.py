@@ -36,6 +36,12 @@ def cpu():
   return f"{name}, {os.cpu_count()} cores"
 
 
+def of_run():
+  """{commit, cpu, date}: where a run's results came from (results.json)."""
+  return dict(commit=commit(), cpu=cpu(),
+              date=datetime.date.today().isoformat())
+
+
 def line(command):
   """ "`command`, commit C, CPU, date": the provenance of a written table."""
   today = datetime.date.today().isoformat()

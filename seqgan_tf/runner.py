@@ -31,6 +31,7 @@ from tensorboard.plugins.hparams import api as hparams_api
 from seqgan_tf import checkpoints as checkpoints_lib
 from seqgan_tf import compat
 from seqgan_tf import progress
+from seqgan_tf import provenance
 from seqgan_tf import rundir
 from seqgan_tf import summaries
 
@@ -495,7 +496,8 @@ class Runner:
                    wall_seconds_this_start=time.monotonic() - started,
                    **{f"{k}_final": v for k, v in metrics.items()},
                    **self._best_results(),
-                   **self.spec.evaluator.final_extras(self.writer))
+                   **self.spec.evaluator.final_extras(self.writer),
+                   provenance=provenance.of_run())
     if self.writes:
       self.directory.write_results(results)
     self._save(self.done, 0)

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -257,9 +258,15 @@ def test_foreign_checkpoint_is_refused(tmp_path):
       os.listdir(str(tmp_path / "other" / "checkpoints")))
 
 
-def test_results_json_names_the_recipe(tmp_path):
+def test_results_json_names_the_recipe_and_where_it_was_made(tmp_path):
   config = tiny_synthetic_config(recipe="mle", adversarial_epochs=0,
                                  pretrain_g_epochs=1)
   _experiment(config, tmp_path).run()
   with open(tmp_path / "results.json") as f:
-    assert json.load(f)["recipe"] == "mle"
+    results = json.load(f)
+  assert results["recipe"] == "mle"
+  # A study's table names the commit and CPU of each run it gathers.
+  made = results["provenance"]
+  assert re.fullmatch(r"[0-9a-f]{7,}(-dirty)?|unknown", made["commit"])
+  assert made["cpu"].endswith("cores")
+  assert re.fullmatch(r"\d{4}-\d\d-\d\d", made["date"])
