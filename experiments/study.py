@@ -101,7 +101,14 @@ flags.DEFINE_string("sweep_temperatures", None,
                     "for a corpus (BLEU against Self-BLEU and NLL-test).")
 flags.DEFINE_string("results_dir", None, "Also write the study's table there, "
                     "as <study>_<preset>[_paper_era].md (docs/results for "
-                    "the documentation's tables).")
+                    "the documentation's tables), and keep each finished "
+                    "run's results.json in <study>_<preset>[_paper_era]_runs/ "
+                    "beside it: a run kept there is not run again, so a "
+                    "study can grow a seed at a time on machines that keep "
+                    "nothing but the results directory.")
+flags.DEFINE_bool("table_only", False, "Run nothing: write the table from the "
+                  "runs already finished (in --save_dir, or kept in "
+                  "--results_dir), naming those still missing.")
 flags.DEFINE_bool("dry_run", False, "Log the commands only.")
 flags.DEFINE_integer("jobs", 1, "Independent runs at once, each on a device "
                      "of its own: a GPU each where the host has enough, else "
@@ -432,15 +439,80 @@ def check_flags(passthrough):
     cli.fail(str(e))
 
 
+def gather(save_dir, records_dir, names):
+  """{run name: results} of the finished runs among `names`.
+
+  A run's results.json in `save_dir` is kept in `records_dir` (when given)
+  the first time it is seen; a record already there is never replaced, so
+  that a run made again elsewhere cannot overwrite the one a table was made
+  from. A run found in both places is read from its record.
+  """
+  finished = {}
+  for name in names:
+    record = records_dir and os.path.join(records_dir, f"{name}.json")
+    if record and os.path.exists(record):
+      finished[name] = files.read_json(
+          record, "a damaged record of a study's run: restore it from git "
+          "(git checkout -- <file>) or delete it to run that run again")
+      continue
+    path = os.path.join(save_dir, name, "results.json")
+    if not os.path.exists(path):
+      continue
+    finished[name] = files.read_json(
+        path, "move that run's directory away and start the study again "
+        "to run it again")
+    if record:
+      os.makedirs(records_dir, exist_ok=True)
+      files.write_atomic(record, json.dumps(finished[name], indent=2) + "\n")
+  return finished
+
+
+def gathered(save_dir, records_dir, names):
+  """`gather`, or the one-line error of a file it cannot read."""
+  try:
+    return gather(save_dir, records_dir, names)
+  except files.RunDirError as e:
+    cli.fail(str(e))
+
+
+def still_to_run(planned, finished):
+  """The planned runs not finished, with the pre-trainings they start from."""
+  wanted = [p for p in planned
+            if not p[0].startswith("pretrain_") and p[0] not in finished]
+  sources = {source for _, _, _, source in wanted if source}
+  return [p for p in planned if p in wanted or p[0] in sources]
+
+
+def provenance_lines(finished):
+  """One line per (commit, CPU, date) naming the runs made there."""
+  made = {}
+  for name, results in finished.items():
+    where = results.get("provenance")
+    key = ((where["commit"], where["cpu"], where["date"]) if where else None)
+    made.setdefault(key, []).append(name)
+  lines = []
+  for key, names in made.items():
+    runs_made = ", ".join(sorted(names))
+    lines.append(f"- at commit {key[0]} on {key[1]}, {key[2]}: {runs_made}"
+                 if key else f"- where, not recorded: {runs_made}")
+  return lines
+
+
 def main(argv):
   passthrough = argv[1:]
   methods, seeds = check_flags(passthrough)
   suffix = "_paper_era" if FLAGS.protocol == "paper_era" else ""
+  name_of_table = f"{FLAGS.study}_{FLAGS.preset}{suffix}"
   save_dir = FLAGS.save_dir or f"save/{FLAGS.study}_{FLAGS.preset}{suffix}"
+  records_dir = (os.path.join(FLAGS.results_dir, f"{name_of_table}_runs")
+                 if FLAGS.results_dir else None)
   planned = runs(FLAGS.study, methods, seeds, FLAGS.preset, FLAGS.protocol)
+  table_runs = [p[0] for p in planned if not p[0].startswith("pretrain_")]
+  finished = gathered(save_dir, records_dir, table_runs)
+  to_run = still_to_run(planned, finished)
   commands = [(name, command(save_dir, name, recipe, extra,
                              name.rsplit("_s", 1)[1], source, passthrough),
-               source) for name, recipe, extra, source in planned]
+               source) for name, recipe, extra, source in to_run]
   if FLAGS.print_commands:
     for wave, runs_of_wave in enumerate(launch.waves(commands), 1):
       for _, args in runs_of_wave:
@@ -451,32 +523,44 @@ def main(argv):
       logging.info("[study] run %d/%d: %s", index, len(commands),
                    " ".join(args))
     return
-  failed = launch.run(commands, FLAGS.jobs, os.path.join(save_dir, "logs"))
+  kept = len(finished)
+  if kept:
+    logging.info("[study] %d of %d runs already finished, not run again",
+                 kept, len(table_runs))
+  failed = [] if FLAGS.table_only else launch.run(
+      commands, FLAGS.jobs, os.path.join(save_dir, "logs"))
+  finished = gathered(save_dir, records_dir, table_runs)
   if failed:
     where = ("its log is above" if FLAGS.jobs == 1 else
              f"logs in {os.path.join(save_dir, 'logs')}")
     cli.fail(f"run {', '.join(failed)} failed ({where}); fix it and start the "
              "same study again: finished runs are not repeated")
+  if not finished:
+    cli.fail(f"no run of the study has finished in {save_dir}"
+             + (f" or {records_dir}" if records_dir else "") +
+             ": run the study without --table_only first")
   rows, every_run = {}, {}
-  for name, _, _, _ in planned:
-    if name.startswith("pretrain_"):
-      continue
-    with open(os.path.join(save_dir, name, "results.json")) as f:
-      results = json.load(f)
-    every_run[name] = results
-    rows.setdefault(name.rsplit("_s", 1)[0], []).append(results)
+  for name in table_runs:
+    if name in finished:
+      every_run[name] = finished[name]
+      rows.setdefault(name.rsplit("_s", 1)[0], []).append(finished[name])
   if FLAGS.study in CORPUS_STUDIES:
     markdown = corpus_markdown(rows, FLAGS.study)
   else:
     markdown = oracle_markdown(rows, FLAGS.study, FLAGS.protocol)
+  missing = [name for name in table_runs if name not in finished]
+  if missing:
+    markdown += f"\nNot run yet: {', '.join(missing)}.\n"
+  markdown += "\nWhere each run was made:\n\n" + "\n".join(
+      provenance_lines(every_run)) + "\n"
   command_line = "python -m experiments.study " + " ".join(sys.argv[1:])
   markdown += "\n" + provenance.line(command_line) + "\n"
+  os.makedirs(save_dir, exist_ok=True)
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.md"), markdown)
   if FLAGS.results_dir:
     os.makedirs(FLAGS.results_dir, exist_ok=True)
-    files.write_atomic(os.path.join(
-        FLAGS.results_dir, f"{FLAGS.study}_{FLAGS.preset}{suffix}.md"),
-                       markdown)
+    files.write_atomic(
+        os.path.join(FLAGS.results_dir, f"{name_of_table}.md"), markdown)
   files.write_atomic(os.path.join(save_dir, f"{FLAGS.study}.json"),
                      json.dumps(every_run, indent=2) + "\n")
   print(markdown)

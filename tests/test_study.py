@@ -45,6 +45,41 @@ def test_study_runs_every_method_and_writes_the_table(tmp_path):
   assert len(every_run["seqgan_s2"]["temperature_sweep"]) == 2
 
 
+def test_a_study_kept_in_results_dir_grows_a_seed_at_a_time(tmp_path):
+  results_dir = tmp_path / "results"
+  records = results_dir / "table1_smoke_runs"
+  study = lambda save_dir, *args: run_module(
+      "experiments.study", "--study=table1", "--preset=smoke",
+      "--methods=random", "--final_eval_samples=64", "--sweep_temperatures=",
+      f"--results_dir={results_dir}", f"--save_dir={tmp_path / save_dir}",
+      *args)
+  first = study("here", "--seeds=1")
+  assert first.returncode == 0, first.stderr[-3000:]
+  assert os.listdir(records) == ["random_s1.json"]
+  # Elsewhere, with nothing but the results directory: seed 1 is read from
+  # its record, never run again; --table_only runs nothing.
+  listed = study("elsewhere", "--seeds=1,2", "--table_only")
+  assert listed.returncode == 0, listed.stderr[-3000:]
+  assert "| random | 1 |" in listed.stdout
+  assert "Not run yet: random_s2." in listed.stdout
+  assert not os.path.exists(tmp_path / "elsewhere" / "random_s1")
+  grown = study("elsewhere", "--seeds=1,2")
+  assert grown.returncode == 0, grown.stderr[-3000:]
+  assert not os.path.exists(tmp_path / "elsewhere" / "random_s1")
+  with open(results_dir / "table1_smoke.md") as f:
+    table = f.read()
+  assert "| random | 2 |" in table and "Not run yet" not in table
+  made = re.search(r"^- at commit \S+ on .* cores, \d{4}-\d\d-\d\d: (.*)$",
+                   table, re.M)
+  assert made and made.group(1) == "random_s1, random_s2"
+  # A damaged record is one line naming it, and is left as it was.
+  (records / "random_s1.json").write_text("{")
+  damaged = study("elsewhere", "--seeds=1,2", "--table_only")
+  assert damaged.returncode == 2 and "Traceback" not in damaged.stderr
+  assert "random_s1.json: cannot be read (not valid JSON)" in damaged.stderr
+  assert (records / "random_s1.json").read_text() == "{"
+
+
 def test_figure3_plans_the_four_schedules():
   result = run_module("experiments.study", "--study=figure3", "--preset=smoke",
                 "--seeds=7", "--dry_run")
