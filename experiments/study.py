@@ -503,7 +503,7 @@ def main(argv):
   methods, seeds = check_flags(passthrough)
   suffix = "_paper_era" if FLAGS.protocol == "paper_era" else ""
   name_of_table = f"{FLAGS.study}_{FLAGS.preset}{suffix}"
-  save_dir = FLAGS.save_dir or f"save/{FLAGS.study}_{FLAGS.preset}{suffix}"
+  save_dir = FLAGS.save_dir or f"save/{name_of_table}"
   records_dir = (os.path.join(FLAGS.results_dir, f"{name_of_table}_runs")
                  if FLAGS.results_dir else None)
   planned = runs(FLAGS.study, methods, seeds, FLAGS.preset, FLAGS.protocol)
@@ -523,13 +523,13 @@ def main(argv):
       logging.info("[study] run %d/%d: %s", index, len(commands),
                    " ".join(args))
     return
-  kept = len(finished)
-  if kept:
+  if finished:
     logging.info("[study] %d of %d runs already finished, not run again",
-                 kept, len(table_runs))
-  failed = [] if FLAGS.table_only else launch.run(
-      commands, FLAGS.jobs, os.path.join(save_dir, "logs"))
-  finished = gathered(save_dir, records_dir, table_runs)
+                 len(finished), len(table_runs))
+  failed = []
+  if not FLAGS.table_only:
+    failed = launch.run(commands, FLAGS.jobs, os.path.join(save_dir, "logs"))
+    finished = gathered(save_dir, records_dir, table_runs)
   if failed:
     where = ("its log is above" if FLAGS.jobs == 1 else
              f"logs in {os.path.join(save_dir, 'logs')}")

@@ -44,5 +44,6 @@ def of_run():
 
 def line(command):
   """ "`command`, commit C, CPU, date": the provenance of a written table."""
-  today = datetime.date.today().isoformat()
-  return f"Written by `{command}` at commit {commit()} on {cpu()}, {today}."
+  made = of_run()
+  return (f"Written by `{command}` at commit {made['commit']} on "
+          f"{made['cpu']}, {made['date']}.")
