@@ -1,9 +1,13 @@
 """Tiny configurations shared by the tests (vocab 12-30, length 6-8)."""
 
+import atexit
+import json
 import os
 import random
+import select
 import subprocess
 import sys
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -24,25 +28,66 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHARS = "春花秋月何时了往事知多少"
 
 
+def _environment(environ=None):
+  return dict(os.environ if environ is None else environ,
+              TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+
+
+_server = None
+
+
+def _module_server():
+  """The worker's `tests.module_server`, started at its first use."""
+  global _server
+  if _server is None or _server.poll() is not None:
+    _server = subprocess.Popen(
+        [sys.executable, "-m", "tests.module_server"], cwd=ROOT,
+        env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True)
+    atexit.register(_server.kill)
+  return _server
+
+
 def run_module(*args, environ=None):
   """`python -m args` in the project root; `environ` replaces os.environ.
+
+  Without `environ` the module runs in a fork of `tests.module_server`,
+  which has TensorFlow imported already; with it, in a new interpreter, as
+  settings read at import time need. Returns a `subprocess.CompletedProcess`
+  either way.
 
   A test that calls it, `subprocess` or `Experiment`, directly or through
   its module's helpers or fixtures' modules, is marked `slow`: `make
   test-fast` leaves it out.
   """
-  env = dict(os.environ if environ is None else environ,
-             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
-  return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
-                        capture_output=True, text=True, timeout=600)
+  command = [sys.executable, "-m", *args]
+  if environ is not None:
+    return subprocess.run(command, cwd=ROOT, env=_environment(environ),
+                          capture_output=True, text=True, timeout=600)
+  server = _module_server()
+  with tempfile.TemporaryDirectory() as scratch:
+    out, err = os.path.join(scratch, "out"), os.path.join(scratch, "err")
+    server.stdin.write(json.dumps(dict(
+        args=list(args), env=_environment(), stdout=out, stderr=err)) + "\n")
+    server.stdin.flush()
+    if not select.select([server.stdout], [], [], 600)[0]:
+      server.kill()
+      raise subprocess.TimeoutExpired(command, 600)
+    reply = server.stdout.readline()
+    if not reply:
+      raise RuntimeError("tests.module_server has ended: `python -m "
+                         "tests.module_server` shows why")
+    returncode = json.loads(reply)["returncode"]
+    with open(out, encoding="utf-8") as f, open(err, encoding="utf-8") as g:
+      return subprocess.CompletedProcess(command, returncode, f.read(),
+                                         g.read())
 
 
 def start_module(*args, environ=None, log=None):
   """`python -m args` started in the background (`run_module`'s
   environment); its stdout and stderr go to the file `log`. Returns the
   `subprocess.Popen`."""
-  env = dict(os.environ if environ is None else environ,
-             TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+  env = _environment(environ)
   with open(log, "w", encoding="utf-8") as out:
     return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=env,
                             stdout=out, stderr=subprocess.STDOUT, text=True)
