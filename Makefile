@@ -122,12 +122,12 @@ tensorboard: install
 	$(VENV)/bin/tensorboard --logdir save
 
 test: install
-	$(PY) -m pytest -q -n 2 --dist loadfile tests
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder tests
 
 # The in-process contract tests only (no command-line subprocesses): a
 # minute, for the edit-test loop.
 test-fast: install
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" tests
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests
 
 bench: install
 	$(PY) -m benchmarks.bench $(FLAGS)

@@ -133,7 +133,25 @@ def pytest_configure(config):
                           "make test-fast)")
 
 
+# pytest-xdist hands out whole files in collection order (`make test`
+# passes --no-loadscope-reorder), two to each worker and then one as each
+# finishes. The files that run the most entry points and experiments go
+# first, longest first, so that no worker is left running a long file while
+# the other has nothing to do.
+_LONGEST_FIRST = ("test_study.py", "test_distribute.py", "test_resume.py",
+                  "test_cli.py", "test_runner.py", "test_baselines.py",
+                  "test_sample.py", "test_never_lost.py",
+                  "test_corpus_study.py", "test_protocol.py")
+
+
+def _file_rank(item):
+  name = os.path.basename(str(item.fspath))
+  return (_LONGEST_FIRST.index(name) if name in _LONGEST_FIRST
+          else len(_LONGEST_FIRST))
+
+
 def pytest_collection_modifyitems(items):
+  items.sort(key=_file_rank)  # Stable: each file keeps its own order.
   for item in items:
     functions = [getattr(item, "function", None)] + [
         definition.func
