@@ -11,15 +11,15 @@ import pytest
 
 from experiments import report
 from tests.conftest import ROOT
+from tests.conftest import run_module
 
 # A smoke run long enough to be interrupted in each phase.
 ARGS = ["--preset=smoke", "--deterministic", "--pretrain_g_epochs=4",
         "--pretrain_d_rounds=3", "--adversarial_epochs=3"]
 
 
-def _command(save_dir):
-  return [sys.executable, "-m", "experiments.synthetic", *ARGS,
-          f"--save_dir={save_dir}"]
+def _module_args(save_dir):
+  return ["experiments.synthetic", *ARGS, f"--save_dir={save_dir}"]
 
 
 def _env():
@@ -27,16 +27,16 @@ def _env():
               PYTHONUNBUFFERED="1")
 
 
-def _run_to_end(save_dir):
-  result = subprocess.run(_command(save_dir), cwd=ROOT, env=_env(),
-                          capture_output=True, text=True, timeout=600)
+def _run_to_end(save_dir, *args):
+  result = run_module(*_module_args(save_dir), *args)
   assert result.returncode == 0, result.stderr[-3000:]
   return result.stderr
 
 
 def _interrupt(save_dir, after_line, signal_number):
   """Starts a run and sends `signal_number` once `after_line` is logged."""
-  process = subprocess.Popen(_command(save_dir), cwd=ROOT, env=_env(),
+  process = subprocess.Popen([sys.executable, "-m", *_module_args(save_dir)],
+                             cwd=ROOT, env=_env(),
                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                              text=True)
   log = []
@@ -111,11 +111,8 @@ def test_sigint_checkpoints_and_exits_cleanly(tmp_path):
 def test_overwrite_starts_afresh(tmp_path, uninterrupted):
   # A finished run (a copy of the reference's) is deleted and run again.
   shutil.copytree(uninterrupted[3], tmp_path / "smoke_seqgan")
-  result = subprocess.run(_command(str(tmp_path)) + ["--overwrite"], cwd=ROOT,
-                          env=_env(), capture_output=True, text=True,
-                          timeout=600)
-  assert result.returncode == 0, result.stderr[-3000:]
-  assert "--overwrite: deleting" in result.stderr
-  assert "Starting a new run" in result.stderr
+  log = _run_to_end(str(tmp_path), "--overwrite")
+  assert "--overwrite: deleting" in log
+  assert "Starting a new run" in log
   with open(os.path.join(str(tmp_path), "smoke_seqgan", "results.json")) as f:
     assert json.load(f)["nll_oracle_final"] == uninterrupted[0]
