@@ -64,10 +64,11 @@ def _record_conversions(converted):
   transform = transpiler.PyToPy.transform_function
 
   def recorded(self, fn, user_context):
-    if (getattr(fn, "__module__", "").startswith("seqgan_tf.")
-        and "<" not in fn.__qualname__):
+    module = getattr(fn, "__module__", None) or ""
+    name = getattr(fn, "__qualname__", "<unnamed>")
+    if module.startswith("seqgan_tf.") and "<" not in name:  # No closures.
       options = user_context.options
-      converted.add((fn.__module__, fn.__qualname__, options.recursive,
+      converted.add((module, name, options.recursive,
                      options.user_requested,
                      options.internal_convert_user_code,
                      tuple(sorted(f.value for f in options.optional_features))))
@@ -78,8 +79,7 @@ def _record_conversions(converted):
 
 def _convert(converted):
   """In the server: converts what the children listed, into its cache."""
-  for module, name, *options in converted:
-    *options, features = options
+  for module, name, *options, features in converted:
     try:
       function = importlib.import_module(module)
       for part in name.split("."):
