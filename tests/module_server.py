@@ -125,6 +125,18 @@ def _child(request, answers, conversions):
       os._exit(code)  # pylint: disable=protected-access
 
 
+def _learn(conversions):
+  """Converts what the last child listed, if it listed anything."""
+  if transpiler is None or not os.path.exists(conversions):
+    return
+  try:
+    with open(conversions, encoding="utf-8") as f:
+      _convert(json.load(f))
+  except ValueError:
+    pass  # A child killed while writing: nothing learned.
+  os.remove(conversions)
+
+
 def main():
   answers = os.dup(1)
   # Not removed through atexit: the children run the exit functions too.
@@ -144,18 +156,6 @@ def main():
       _learn(conversions)
   finally:
     shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _learn(conversions):
-  """Converts what the last child listed, if it listed anything."""
-  if transpiler is None or not os.path.exists(conversions):
-    return
-  try:
-    with open(conversions, encoding="utf-8") as f:
-      _convert(json.load(f))
-  except ValueError:
-    pass  # A child killed while writing: nothing learned.
-  os.remove(conversions)
 
 
 if __name__ == "__main__":
